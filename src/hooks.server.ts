@@ -1,0 +1,18 @@
+import type { HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { startServer } from '$lib/server/startup';
+import { securityLog } from '$lib/server/security/log';
+import { handleAuth } from './hooks/auth';
+import { handleParaglide } from './hooks/paraglide';
+import { handleSecurity } from './hooks/security';
+
+export const init: ServerInit = async () => {
+	await startServer();
+};
+
+export const handle = sequence(handleSecurity, handleParaglide, handleAuth);
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (status !== 404) securityLog('server.error', { requestId: event.locals.requestId, path: event.url.pathname, status, error: String((error as Error)?.stack ?? error) });
+	return { message: 'internal error', requestId: event.locals.requestId };
+};

@@ -1,0 +1,4 @@
+export * from './org';
+export * from './audit';
+export * from './content';
+export * from './learning';

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import {
+	boolean,
+	index,
+	integer,
+	pgTable,
+	text,
+	timestamp,
+	uniqueIndex,
+	type AnyPgColumn
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Departments form a tree. `path` is the materialised path of ids (`/1/7/23/`), so a subtree is one
+ * indexed prefix scan: `path LIKE '/1/7/%'`.
+ */
+export const department = pgTable(
+	'department',
+	{
+		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+		code: text('code').notNull(),
+		parentId: integer('parent_id').references((): AnyPgColumn => department.id),
+		path: text('path').notNull(),
+		depth: integer('depth').notNull().default(0),
+		nameZh: text('name_zh').notNull(),
+		nameEn: text('name_en').notNull(),
+		active: boolean('active').notNull().default(true),
+		position: integer('position').notNull().default(0),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('department_code_key').on(t.code),
+		index('department_path_idx').using('btree', sql`${t.path} text_pattern_ops`),
+		index('department_parent_idx').on(t.parentId)
+	]
+);
+export type Department = typeof department.$inferSelect;
+
+export const ROLES = ['learner', 'trainer', 'hr', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const user = pgTable(
+	'user',
+	{
+		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+		/** Employee number (工号). */
+		username: text('username').notNull(),
+		displayName: text('display_name').notNull(),
+		email: text('email'),
+		departmentId: integer('department_id')
+			.notNull()
+			.references(() => department.id),
+		roles: text('roles').array().notNull().default(sql`'{learner}'::text[]`),
+		/** Root of what an HR user may see; defaults to their own department. */
+		hrScopeId: integer('hr_scope_id').references(() => department.id),
+		status: text('status', { enum: ['active', 'pending', 'inactive'] }).notNull().default('active'),
+		passwordHash: text('password_hash'),
+		locale: text('locale', { enum: ['zh-CN', 'en'] }),
+		/** Set on accounts made by the scale generator, so it can refuse to touch real data. */
+		generated: boolean('generated').notNull().default(false),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [
+		uniqueIndex('user_username_key').on(t.username),
+		index('user_department_idx').on(t.departmentId),
+		index('user_display_name_idx').on(t.displayName)
+	]
+);
+export type User = typeof user.$inferSelect;
+
+export const session = pgTable(
+	'session',
+	{
+		/** Public half of the token `id.secret`. */
+		id: text('id').primaryKey(),
+		/** SHA-256 of the secret half, hex; the secret itself never touches the database. */
+		secretHash: text('secret_hash').notNull(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+	},
+	(t) => [index('session_user_idx').on(t.userId)]
+);
+export type Session = typeof session.$inferSelect;
+
+/** One-time links where an imported or reset account sets its password. */
+export const activationToken = pgTable(
+	'activation_token',
+	{
+		tokenHash: text('token_hash').primaryKey(),
+		userId: integer('user_id')
+			.notNull()
+			.references(() => user.id, { onDelete: 'cascade' }),
+		batchId: integer('batch_id'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(t) => [index('activation_token_user_idx').on(t.userId), index('activation_token_batch_idx').on(t.batchId)]
+);
+
+/** Sign-in throttling, kept in the database so it holds across restarts and app servers. */
+export const loginThrottle = pgTable('login_throttle', {
+	key: text('key').primaryKey(),
+	failures: integer('failures').notNull().default(0),
+	blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});
+
+export const setting = pgTable('setting', {
+	key: text('key').primaryKey(),
+	value: text('value').notNull(),
+	updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+});

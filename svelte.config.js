@@ -1,0 +1,41 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+import { mdsvex } from 'mdsvex';
+import { calloutsPlugin, contentImagesPlugin } from './src/lib/server/content/remark-plugins.js';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	extensions: ['.svelte', '.md'],
+	preprocess: [
+		vitePreprocess(),
+		mdsvex({
+			extensions: ['.md'],
+			remarkPlugins: [calloutsPlugin, contentImagesPlugin],
+			smartypants: false
+		})
+	],
+	kit: {
+		// Separate output folders let parallel builds (tests, benchmarks) run side by side.
+		outDir: process.env.SVELTEKIT_OUT_DIR ?? '.svelte-kit',
+		adapter: adapter({ out: process.env.BUILD_DIR ?? 'build', precompress: true }),
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'frame-ancestors': ['none'],
+				'form-action': ['self']
+			}
+		},
+		csrf: { trustedOrigins: [] }
+	},
+	compilerOptions: { runes: ({ filename }) => (filename.split(/[/\\]/).includes('node_modules') || filename.endsWith('.md') ? undefined : true) }
+};
+
+export default config;

@@ -1,0 +1,41 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+const withPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			// The user's saved choice is written to this cookie at sign-in; then the browser's languages.
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale'],
+			cookieName: 'govlearn_locale'
+		}),
+		sveltekit()
+	],
+	test: {
+		expect: { requireAssertions: true },
+		hookTimeout: 60_000,
+		testTimeout: 30_000,
+		projects: [
+			{
+				extends: true,
+				test: { name: 'unit', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], environment: 'node' }
+			},
+			{
+				extends: true,
+				test: { name: 'pglite', include: ['tests/integration/**/*.test.ts'], environment: 'node', env: { TEST_DB: 'pglite' }, globalSetup: ['tests/helpers/global-setup.ts'] }
+			},
+			...(withPostgres
+				? [
+						{
+							extends: true as const,
+							test: { name: 'postgres', include: ['tests/integration/**/*.test.ts'], environment: 'node', env: { TEST_DB: 'postgres' }, globalSetup: ['tests/helpers/global-setup.ts'] }
+						}
+					]
+				: [])
+		]
+	}
+});
