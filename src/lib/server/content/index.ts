@@ -23,6 +23,11 @@ const lessonModules = import.meta.glob(['/content/courses/*/*.md', '!/content/co
 
 let cached: Library | undefined;
 
+/** Replaces the library (tests use a fixture library). */
+export function useLibrary(next: Library): void {
+	cached = next;
+}
+
 /** The parsed library (errors included; the start refuses published courses with errors). */
 export function library(): Library {
 	if (!cached) {
