@@ -1,8 +1,8 @@
 // Runs once per vitest project: migrate one database, then every test file starts from a copy.
 // PGlite: a migrated data dir dumped to a file (cold PGlite + migrations take seconds; a load is fast).
 // Postgres: a migrated template database; each file gets CREATE DATABASE … TEMPLATE.
-import { PGlite } from '@electric-sql/pglite';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -35,13 +35,9 @@ export default async function setup(project: TestProject) {
 			await admin.end();
 		};
 	}
-	const pg = new PGlite();
-	const conn = await connect({ pglite: pg });
-	await migrate(conn);
-	const image = await pg.dumpDataDir('none');
 	const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'govlearn-pglite-')), 'image.tar');
-	writeFileSync(file, Buffer.from(await image.arrayBuffer()));
-	await conn.close();
+	const made = spawnSync(process.execPath, ['--import', 'tsx', 'tests/helpers/pglite-image.ts', file], { stdio: 'inherit' });
+	if (made.status !== 0) throw new Error('could not build the migrated PGlite image');
 	project.provide('pgliteImage', file);
 	project.provide('postgresTemplate', '');
 }
