@@ -1,5 +1,7 @@
 import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { getRequestEvent } from '$app/server';
+import { setRequestSource } from '$lib/server/request-context';
 import { startServer } from '$lib/server/startup';
 import { securityLog } from '$lib/server/security/log';
 import { handleAuth } from './hooks/auth';
@@ -7,6 +9,7 @@ import { handleParaglide } from './hooks/paraglide';
 import { handleSecurity } from './hooks/security';
 
 export const init: ServerInit = async () => {
+	setRequestSource(getRequestEvent);
 	await startServer();
 };
 

@@ -1,5 +1,5 @@
-import { getRequestEvent } from '$app/server';
 import { db, schema, type Executor } from './db';
+import { currentRequest } from './request-context';
 import { securityLog } from './security/log';
 
 export interface AuditInput {
@@ -13,12 +13,7 @@ export interface AuditInput {
 
 /** Appends to the audit log (and the security log); pass the transaction that made the change. */
 export async function audit(entry: AuditInput, executor: Executor = db): Promise<void> {
-	let event: ReturnType<typeof getRequestEvent> | undefined;
-	try {
-		event = getRequestEvent();
-	} catch {
-		event = undefined; // outside a request: commands, seeds, tests
-	}
+	const event = currentRequest();
 	const actor = entry.actor === undefined ? event?.locals.user : entry.actor;
 	const row = {
 		actorId: actor?.id ?? null,
