@@ -8,6 +8,8 @@ declare global {
 			requestId: string;
 			/** Set when a guard refused the request, for the security log. */
 			denied?: boolean;
+			/** Set by handleError when the database was unreachable: the response becomes a 503. */
+			dbUnavailable?: boolean;
 		}
 		interface Error {
 			message: string;

@@ -4,7 +4,9 @@ import { getRequestEvent } from '$app/server';
 import { setRequestSource } from '$lib/server/request-context';
 import { startServer } from '$lib/server/startup';
 import { securityLog } from '$lib/server/security/log';
+import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { handleAuth } from './hooks/auth';
+import { handleAvailability } from './hooks/availability';
 import { handleParaglide } from './hooks/paraglide';
 import { handleSecurity } from './hooks/security';
 
@@ -13,9 +15,14 @@ export const init: ServerInit = async () => {
 	await startServer();
 };
 
-export const handle = sequence(handleSecurity, handleParaglide, handleAuth);
+export const handle = sequence(handleSecurity, handleAvailability, handleParaglide, handleAuth);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
+	if (isDatabaseUnavailable(error)) {
+		event.locals.dbUnavailable = true;
+		securityLog('db.unavailable', { requestId: event.locals.requestId, path: event.url.pathname });
+		return { message: 'database unavailable', requestId: event.locals.requestId };
+	}
 	if (status !== 404) securityLog('server.error', { requestId: event.locals.requestId, path: event.url.pathname, status, error: String((error as Error)?.stack ?? error) });
 	return { message: 'internal error', requestId: event.locals.requestId };
 };

@@ -1,4 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Definition, Html, Image, ImageReference, Link, Parent } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import type { Node } from 'unist';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { splitFrontmatter, type ContentError } from './frontmatter';
@@ -57,25 +63,41 @@ export interface Library {
 /** Content files keyed by path relative to the project root (`content/courses/01-x/course.en.md`). */
 export type ContentFiles = Record<string, string>;
 
-const courseSchema = z.object({
-	id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
-	title: z.string().min(1),
-	summary: z.string().min(1),
-	hours: z.number().positive().max(100).multipleOf(0.5),
-	competencies: z.array(z.string()).min(1),
-	level: z.enum(['basic', 'intermediate', 'advanced']),
-	passScore: z.number().int().min(1).max(100),
-	attemptLimit: z.number().int().min(1).max(100),
-	shuffle: z.boolean(),
-	draft: z.boolean().optional()
+const ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** zod error text: says whether the field is missing or has the wrong kind of value. */
+const expect = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `missing (${what})` : `must be ${what}`);
+const text = () => z.string({ error: expect('text') }).trim().min(1, 'must not be empty');
+const flag = () => z.boolean({ error: expect('true or false') });
+
+// Strict: a misspelt key (passscore) is an error, not a silently ignored line.
+const courseSchema = z.strictObject({
+	id: z.string({ error: expect('a lowercase-kebab id') }).regex(ID, 'use lowercase letters, digits and dashes (smart-government-basics)'),
+	title: text(),
+	summary: text(),
+	hours: z
+		.number({ error: expect('a number of credit hours') })
+		.positive('must be more than 0')
+		.max(100, 'must be at most 100')
+		.multipleOf(0.5, 'must be in 0.5 steps (1, 1.5, 2 …)'),
+	competencies: z
+		.array(z.string({ error: expect('a competency id') }).regex(ID, 'must be a competency id'), { error: expect('a list of competency ids, e.g. [online-service]') })
+		.min(1, 'name at least one competency'),
+	level: z.enum(['basic', 'intermediate', 'advanced'], { error: expect('basic, intermediate or advanced') }),
+	passScore: z.number({ error: expect('a whole percentage') }).int('must be a whole number').min(1, 'must be 1–100').max(100, 'must be 1–100'),
+	attemptLimit: z.number({ error: expect('a whole number of attempts') }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+	shuffle: flag(),
+	draft: flag().optional()
 });
 const SHARED_KEYS = ['id', 'hours', 'competencies', 'level', 'passScore', 'attemptLimit', 'shuffle', 'draft'] as const;
 
-const lessonSchema = z.object({
-	title: z.string().min(1),
-	minutes: z.number().int().positive().max(600).optional(),
-	draft: z.boolean().optional()
+const lessonSchema = z.strictObject({
+	title: text(),
+	minutes: z.number({ error: expect('a whole number of minutes') }).int('must be a whole number').positive('must be more than 0').max(600, 'must be at most 600').optional(),
+	draft: flag().optional()
 });
+
+const quizSchema = z.strictObject({ title: text() });
 
 const localizedText = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) });
 const localizedList = z.object({ 'zh-CN': z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) });
@@ -96,9 +118,11 @@ const FILE = /^content\/courses\/(\d+)-([a-z0-9][a-z0-9-]*)\/(.+)$/;
 const LESSON_FILE = /^(\d+)-([a-z0-9][a-z0-9-]*)\.(zh-CN|en)\.md$/;
 
 function issues(file: string, line: number, error: z.ZodError, keyLines: Record<string, number> = {}): ContentError[] {
-	return error.issues.map((i) => {
+	return error.issues.flatMap((i) => {
+		if (i.code === 'unrecognized_keys')
+			return i.keys.map((key) => ({ file, line: keyLines[key] ?? line, message: `unknown frontmatter field "${key}"` }));
 		const key = String(i.path[0] ?? '');
-		return { file, line: keyLines[key] ?? line, message: `${i.path.join('.') || 'frontmatter'}: ${i.message}` };
+		return [{ file, line: keyLines[key] ?? line, message: `${i.path.join('.') || 'frontmatter'}: ${i.message}` }];
 	});
 }
 
@@ -158,6 +182,97 @@ function lineOf(text: string, needle: string): number {
 	return at < 0 ? 1 : text.slice(0, at).split('\n').length;
 }
 
+function lineOfPattern(text: string, pattern: RegExp): number {
+	const m = pattern.exec(text);
+	return m ? text.slice(0, m.index).split('\n').length : 1;
+}
+
+const markdownParser = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
+
+interface Reference {
+	kind: 'link' | 'image';
+	url: string;
+	line: number;
+}
+
+/** Every link and image of a Markdown file (inline, reference-style and raw HTML), with its line. */
+function references(text: string): Reference[] {
+	const found: Reference[] = [];
+	const imageIds = new Set<string>();
+	const visit = (node: Node) => {
+		const line = node.position?.start.line ?? 1;
+		if (node.type === 'link') found.push({ kind: 'link', url: (node as Link).url, line });
+		else if (node.type === 'image') found.push({ kind: 'image', url: (node as Image).url, line });
+		else if (node.type === 'imageReference') imageIds.add((node as ImageReference).identifier);
+		else if (node.type === 'html')
+			for (const m of (node as Html).value.matchAll(/<(img|a)\b[^>]*?\s(src|href)\s*=\s*["']([^"']+)["']/gi))
+				found.push({ kind: m[1].toLowerCase() === 'img' ? 'image' : 'link', url: m[3], line: line + (node as Html).value.slice(0, m.index).split('\n').length - 1 });
+		for (const child of (node as Parent).children ?? []) visit(child);
+	};
+	const tree = markdownParser.parse(text);
+	visit(tree);
+	const definitions: Reference[] = [];
+	const collect = (node: Node) => {
+		if (node.type === 'definition') {
+			const d = node as Definition;
+			definitions.push({ kind: imageIds.has(d.identifier) ? 'image' : 'link', url: d.url, line: d.position?.start.line ?? 1 });
+		}
+		for (const child of (node as Parent).children ?? []) collect(child);
+	};
+	collect(tree);
+	return [...found, ...definitions].sort((a, b) => a.line - b.line);
+}
+
+const LESSON_FILE_NAME = /^\d+-([a-z0-9][a-z0-9-]*)\.(?:zh-CN|en)\.md$/;
+
+/**
+ * Links and images must resolve to something the app serves. Lessons render at
+ * /courses/<course>/<lesson> and the quiz at /courses/<course>/quiz, so a relative target there resolves
+ * against /courses/<course>/: a lesson slug, `quiz`, `images/<name>.svg`, or `../<other-course>/…`.
+ * The course overview renders at /courses/<course>, where relative targets would go astray.
+ */
+function referenceErrors(course: CourseDef, courses: CourseDef[], files: ContentFiles): ContentError[] {
+	const errors: ContentError[] = [];
+	const bySlug = new Map(courses.flatMap((c) => [[c.slug, c] as const, [c.id, c] as const]));
+	const resolve = (path: string, kind: Reference['kind']): string | undefined => {
+		const parts = path.replace(/[?#].*$/, '').split('/').filter(Boolean);
+		if (parts[0] !== 'courses') return undefined;
+		if (parts.length === 1) return undefined;
+		const target = bySlug.get(parts[1]);
+		if (!target) return `no course "${parts[1]}"`;
+		if (parts.length === 2) return kind === 'image' ? 'not an image' : undefined;
+		if (parts[2] === 'images' && parts.length === 4) {
+			if (!/^[A-Za-z0-9._-]+\.svg$/.test(parts[3])) return 'images must be SVG files in the course\'s images/ folder';
+			return files[`${target.dir}/images/${parts[3]}`] === undefined ? 'no such file' : undefined;
+		}
+		if (kind === 'image') return 'images must be SVG files in the course\'s images/ folder';
+		if (parts.length === 3 && (parts[2] === 'quiz' || target.lessons.some((l) => l.slug === parts[2]))) return undefined;
+		const lessonFile = LESSON_FILE_NAME.exec(parts[parts.length - 1]);
+		if (lessonFile) return `link to a lesson by its slug (${lessonFile[1]}), not its file name`;
+		return `no lesson "${parts.slice(2).join('/')}" in course ${target.slug}`;
+	};
+	const mdFiles = course.files.filter((f) => f.endsWith('.md'));
+	for (const file of mdFiles) {
+		const name = file.slice(course.dir.length + 1);
+		const overview = name.startsWith('course.');
+		for (const ref of references(files[file])) {
+			const url = ref.url.trim();
+			if (url === '' || url.startsWith('#')) continue;
+			let problem: string | undefined;
+			if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(url)) {
+				if (ref.kind === 'image' && !/^data:/i.test(url)) problem = 'images from other sites are blocked (content security policy); save the SVG in images/';
+			} else if (url.startsWith('/')) problem = resolve(url, ref.kind);
+			else if (overview) problem = 'relative links do not work in the course overview; write /courses/<course>/<target>';
+			else {
+				const relative = url.replace(/^(\.\/)+/, '');
+				problem = resolve(relative.startsWith('../') ? `/courses/${relative.slice(3)}` : `/courses/${course.slug}/${relative}`, ref.kind);
+			}
+			if (problem) errors.push({ file, line: ref.line, message: `${ref.kind === 'image' ? 'image' : 'link target'} not found: ${url} (${problem})` });
+		}
+	}
+	return errors;
+}
+
 /** Reads and validates the whole library; never throws on bad content, it reports. */
 export function loadLibrary(files: ContentFiles): Library {
 	const errors: ContentError[] = [];
@@ -184,11 +299,14 @@ export function loadLibrary(files: ContentFiles): Library {
 	const ids = new Map<string, string>();
 	const slugs = new Map<string, string>();
 	for (const c of courses) {
-		if (ids.has(c.id)) c.errors.push({ file: `${c.dir}/course.zh-CN.md`, line: 2, message: `course id ${c.id} is also used by ${ids.get(c.id)}` });
-		if (slugs.has(c.slug)) c.errors.push({ file: `${c.dir}/course.zh-CN.md`, line: 1, message: `folder slug ${c.slug} is also used by ${slugs.get(c.slug)}` });
+		const file = LOCALES.map((l) => `${c.dir}/course.${l}.md`).find((f) => files[f] !== undefined) ?? `${c.dir}/course.zh-CN.md`;
+		const idLine = files[file] ? lineOfPattern(files[file], /^id\s*:/m) : 1;
+		if (ids.has(c.id)) c.errors.push({ file, line: idLine, message: `duplicate course id ${c.id} (also used by ${ids.get(c.id)})` });
+		if (slugs.has(c.slug)) c.errors.push({ file, line: 1, message: `folder slug ${c.slug} is also used by ${slugs.get(c.slug)}` });
 		ids.set(c.id, c.dir);
 		slugs.set(c.slug, c.dir);
 	}
+	for (const c of courses) c.errors.push(...referenceErrors(c, courses, files));
 
 	const version = hash([
 		...Object.keys(files)
@@ -261,13 +379,6 @@ function loadCourse(
 		const parsed = lessonSchema.safeParse(fm.data);
 		if (!fm.errors.length && !parsed.success) errors.push(...issues(path, 1, parsed.error, fm.keyLines));
 		errors.push(...braceErrors(fm.body, path, fm.bodyLine));
-		for (const img of fm.body.matchAll(/!\[[^\]]*\]\(([^)\s]+)[^)]*\)/g)) {
-			const target = img[1];
-			if (/^[a-z]+:|^\//i.test(target)) continue;
-			const resolved = `${dir}/${target.replace(/^\.\//, '')}`;
-			if (files[resolved] === undefined)
-				errors.push({ file: path, line: fm.bodyLine + fm.body.slice(0, img.index).split('\n').length - 1, message: `image not found: ${target}` });
-		}
 		const lesson = lessons.get(slug) ?? { slug, position: Number(pos), title: { 'zh-CN': '', en: '' }, minutes: null, draft: false, files: {} };
 		lesson.files[locale] = path;
 		if (parsed.success) {
@@ -290,20 +401,6 @@ function loadCourse(
 	const lessonList = [...lessons.values()].sort((a, b) => a.position - b.position || a.slug.localeCompare(b.slug));
 	if (lessonList.length === 0) errors.push({ file: `${dir}/course.zh-CN.md`, line: 1, message: 'course has no lessons' });
 
-	// Links between lessons (relative, no scheme): must name a lesson of this course or an image.
-	for (const lesson of lessonList) {
-		for (const path of Object.values(lesson.files)) {
-			const text = files[path!];
-			for (const link of text.matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)[^)]*\)/g)) {
-				const target = link[1];
-				if (/^[a-z]+:|^\/|^#/i.test(target)) continue;
-				const slug = target.replace(/^\.\//, '').replace(/\.(zh-CN|en)\.md$/, '').replace(/^\d+-/, '').replace(/#.*$/, '');
-				if (!lessons.has(slug) && files[`${dir}/${target}`] === undefined && slug !== 'quiz')
-					errors.push({ file: path!, line: text.slice(0, link.index).split('\n').length, message: `link target not found: ${target}` });
-			}
-		}
-	}
-
 	// Quiz
 	const quiz: Partial<Localized<QuizQuestion[]>> = {};
 	for (const locale of LOCALES) {
@@ -312,6 +409,10 @@ function loadCourse(
 			errors.push({ file, line: 1, message: `missing ${locale} quiz` });
 			continue;
 		}
+		const fm = splitFrontmatter(files[file], file);
+		errors.push(...fm.errors);
+		const parsedFm = quizSchema.safeParse(fm.data);
+		if (!fm.errors.length && !parsedFm.success) errors.push(...issues(file, 1, parsedFm.error, fm.keyLines));
 		const result = parseQuiz(files[file], file);
 		errors.push(...result.errors);
 		for (const q of result.questions)
