@@ -3,6 +3,7 @@ import {
 	boolean,
 	index,
 	integer,
+	jsonb,
 	pgTable,
 	text,
 	timestamp,
@@ -65,7 +66,10 @@ export const user = pgTable(
 	(t) => [
 		uniqueIndex('user_username_key').on(t.username),
 		index('user_department_idx').on(t.departmentId),
-		index('user_display_name_idx').on(t.displayName)
+		index('user_display_name_idx').on(t.displayName),
+		// Admin search: prefix matches on employee number (any case) and on name, at 100,000 users.
+		index('user_username_search_idx').using('btree', sql`lower(${t.username}) text_pattern_ops`),
+		index('user_display_name_search_idx').using('btree', sql`${t.displayName} text_pattern_ops`)
 	]
 );
 export type User = typeof user.$inferSelect;
@@ -103,6 +107,40 @@ export const activationToken = pgTable(
 	},
 	(t) => [index('activation_token_user_idx').on(t.userId), index('activation_token_batch_idx').on(t.batchId)]
 );
+
+/**
+ * A staff import (web or command). Between preview and apply the parsed rows wait here (not in
+ * process memory), so any app server can apply them; cleared once applied.
+ */
+export const importBatch = pgTable(
+	'import_batch',
+	{
+		id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		createdBy: integer('created_by').references(() => user.id),
+		source: text('source', { enum: ['web', 'cli'] }).notNull(),
+		fileName: text('file_name').notNull(),
+		/** SHA-256 of the uploaded bytes: apply names the batch by id and hash. */
+		fileHash: text('file_hash').notNull(),
+		fileSize: integer('file_size').notNull(),
+		format: text('format', { enum: ['csv', 'xlsx'] }).notNull(),
+		encoding: text('encoding'),
+		status: text('status', { enum: ['preview', 'applied'] }).notNull().default('preview'),
+		totalRows: integer('total_rows').notNull().default(0),
+		toCreate: integer('to_create').notNull().default(0),
+		toUpdate: integer('to_update').notNull().default(0),
+		unchanged: integer('unchanged').notNull().default(0),
+		errorCount: integer('error_count').notNull().default(0),
+		rows: jsonb('rows').$type<unknown[]>(),
+		errors: jsonb('errors').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+		appliedAt: timestamp('applied_at', { withTimezone: true }),
+		appliedBy: integer('applied_by').references(() => user.id),
+		createdCount: integer('created_count'),
+		updatedCount: integer('updated_count')
+	},
+	(t) => [index('import_batch_created_at_idx').on(t.createdAt)]
+);
+export type ImportBatch = typeof importBatch.$inferSelect;
 
 /** Sign-in throttling, kept in the database so it holds across restarts and app servers. */
 export const loginThrottle = pgTable('login_throttle', {
