@@ -133,6 +133,8 @@ export const importBatch = pgTable(
 		errorCount: integer('error_count').notNull().default(0),
 		rows: jsonb('rows').$type<unknown[]>(),
 		errors: jsonb('errors').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+		/** The first few accounts to create and changes to make, for the admin to look over. */
+		sample: jsonb('sample').$type<unknown>(),
 		appliedAt: timestamp('applied_at', { withTimezone: true }),
 		appliedBy: integer('applied_by').references(() => user.id),
 		createdCount: integer('created_count'),
