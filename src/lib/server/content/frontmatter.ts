@@ -28,7 +28,8 @@ export function splitFrontmatter(
 	const errors: ContentError[] = doc.errors.map((e) => ({
 		file,
 		line: 1 + (e.linePos?.[0]?.line ?? 1),
-		message: `frontmatter: ${e.message.split('\n')[0]}`
+		// yaml appends "at line N, column M" counted inside the block; the reported line is the file's.
+		message: `frontmatter: ${e.message.split('\n')[0].replace(/\s*at line \d+, column \d+:?\s*$/, '')}`
 	}));
 	const keyLines: Record<string, number> = {};
 	const contents = doc.contents as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | null;

@@ -233,7 +233,8 @@ const LESSON_FILE_NAME = /^\d+-([a-z0-9][a-z0-9-]*)\.(?:zh-CN|en)\.md$/;
  */
 function referenceErrors(course: CourseDef, courses: CourseDef[], files: ContentFiles): ContentError[] {
 	const errors: ContentError[] = [];
-	const bySlug = new Map(courses.flatMap((c) => [[c.slug, c] as const, [c.id, c] as const]));
+	// Slugs win over ids: the URL names the folder.
+	const bySlug = new Map([...courses.map((c) => [c.id, c] as const), ...courses.map((c) => [c.slug, c] as const)]);
 	const resolve = (path: string, kind: Reference['kind']): string | undefined => {
 		const parts = path.replace(/[?#].*$/, '').split('/').filter(Boolean);
 		if (parts[0] !== 'courses') return undefined;
@@ -259,15 +260,19 @@ function referenceErrors(course: CourseDef, courses: CourseDef[], files: Content
 			const url = ref.url.trim();
 			if (url === '' || url.startsWith('#')) continue;
 			let problem: string | undefined;
+			let what = ref.kind === 'image' ? 'image not found' : 'link target not found';
 			if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(url)) {
-				if (ref.kind === 'image' && !/^data:/i.test(url)) problem = 'images from other sites are blocked (content security policy); save the SVG in images/';
+				if (ref.kind === 'image' && !/^data:/i.test(url)) {
+					what = 'image not allowed';
+					problem = 'the content security policy blocks images from other sites; save the SVG in images/';
+				}
 			} else if (url.startsWith('/')) problem = resolve(url, ref.kind);
 			else if (overview) problem = 'relative links do not work in the course overview; write /courses/<course>/<target>';
 			else {
 				const relative = url.replace(/^(\.\/)+/, '');
 				problem = resolve(relative.startsWith('../') ? `/courses/${relative.slice(3)}` : `/courses/${course.slug}/${relative}`, ref.kind);
 			}
-			if (problem) errors.push({ file, line: ref.line, message: `${ref.kind === 'image' ? 'image' : 'link target'} not found: ${url} (${problem})` });
+			if (problem) errors.push({ file, line: ref.line, message: `${what}: ${url} (${problem})` });
 		}
 	}
 	return errors;
@@ -303,8 +308,9 @@ export function loadLibrary(files: ContentFiles): Library {
 		const idLine = files[file] ? lineOfPattern(files[file], /^id\s*:/m) : 1;
 		if (ids.has(c.id)) c.errors.push({ file, line: idLine, message: `duplicate course id ${c.id} (also used by ${ids.get(c.id)})` });
 		if (slugs.has(c.slug)) c.errors.push({ file, line: 1, message: `folder slug ${c.slug} is also used by ${slugs.get(c.slug)}` });
-		ids.set(c.id, c.dir);
-		slugs.set(c.slug, c.dir);
+		const folder = c.dir.slice(c.dir.lastIndexOf('/') + 1);
+		ids.set(c.id, folder);
+		slugs.set(c.slug, folder);
 	}
 	for (const c of courses) c.errors.push(...referenceErrors(c, courses, files));
 

@@ -29,6 +29,9 @@ export interface QuizQuestion {
 	explanation: string;
 }
 
+/** The two options of a true-false question, in this order, per language. */
+const TRUE_FALSE: Record<string, [string, string]> = { 'zh-CN': ['正确', '错误'], en: ['True', 'False'] };
+
 const parser = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
 
 const HEADING = /^\s*([A-Za-z0-9][A-Za-z0-9_-]*)\s*[·|]\s*([a-z-]+)\s*[·|]\s*([A-Za-z0-9_-]+)\s*$/;
@@ -58,6 +61,10 @@ export function parseQuiz(text: string, file: string): { questions: QuizQuestion
 	const errors: ContentError[] = [];
 	const questions: QuizQuestion[] = [];
 	const fail = (line: number, message: string) => errors.push({ file, line, message });
+	const locale = /\.(zh-CN|en)\.md$/.exec(file)?.[1];
+	const trueFalseLabels = Object.entries(TRUE_FALSE)
+		.filter(([l]) => !locale || l === locale)
+		.map(([, labels]) => labels);
 
 	let current: { q: QuizQuestion; stem: RootContent[]; list?: List; quote?: Blockquote } | undefined;
 	const finish = () => {
@@ -87,6 +94,8 @@ export function parseQuiz(text: string, file: string): { questions: QuizQuestion
 			if (q.type === 'multiple' && right < 1) fail(q.line, `question ${q.id}: no right answer marked "- [x]"`);
 			if (q.type === 'true-false' && (q.options.length !== 2 || right !== 1))
 				fail(q.line, `question ${q.id}: a true-false question has exactly two options (true first) and one "- [x]"`);
+			else if (q.type === 'true-false' && !trueFalseLabels.some(([t, f]) => q.options[0].text === t && q.options[1].text === f))
+				fail(q.line, `question ${q.id}: true-false options read ${trueFalseLabels.map(([t, f]) => `"${t}" / "${f}"`).join(' or ')}, true first`);
 		}
 		if (!quote) fail(q.line, `question ${q.id}: missing explanation (a "> …" block quote after the options)`);
 		else q.explanation = quoteText(source, quote);
@@ -94,11 +103,14 @@ export function parseQuiz(text: string, file: string): { questions: QuizQuestion
 		current = undefined;
 	};
 
+	// After a heading that is not a valid question, its body is skipped: one error, not one per line.
+	let skipping = false;
 	for (const node of tree.children) {
 		const line = node.position?.start.line ?? 1;
 		if (node.type === 'yaml') continue;
 		if (node.type === 'heading') {
 			finish();
+			skipping = true;
 			if (node.depth !== 2) {
 				fail(line, `unexpected heading level ${node.depth}: questions are "## id · type · competency" headings`);
 				continue;
@@ -113,6 +125,7 @@ export function parseQuiz(text: string, file: string): { questions: QuizQuestion
 				fail(line, `question ${id}: unknown type "${type}" (use ${QUESTION_TYPES.join(', ')})`);
 				continue;
 			}
+			skipping = false;
 			current = {
 				q: { id, type: type as QuestionType, competency, line, stem: '', options: [], accepted: [], explanation: '' },
 				stem: []
@@ -120,13 +133,13 @@ export function parseQuiz(text: string, file: string): { questions: QuizQuestion
 			continue;
 		}
 		if (!current) {
-			if (node.type !== 'html') fail(line, 'text before the first question heading');
+			if (node.type !== 'html' && !skipping) fail(line, 'text before the first question heading');
 			continue;
 		}
 		if (node.type === 'list' && !current.list && !current.quote) current.list = node;
-		else if (node.type === 'blockquote' && current.list && !current.quote) current.quote = node;
-		else if (!current.list && node.type !== 'list' && node.type !== 'blockquote') current.stem.push(node);
-		else if (current.quote && node.type === 'blockquote') fail(line, `question ${current.q.id}: more than one explanation block quote`);
+		else if (node.type === 'blockquote' && !current.quote) current.quote = node;
+		else if (node.type === 'blockquote') fail(line, `question ${current.q.id}: more than one explanation block quote`);
+		else if (!current.list && !current.quote && node.type !== 'list') current.stem.push(node);
 		else fail(line, `question ${current.q.id}: unexpected ${node.type} (order: stem, options, explanation)`);
 	}
 	finish();
