@@ -37,7 +37,14 @@ export function splitFrontmatter(
 		const key = item.key?.value;
 		if (typeof key === 'string' && item.key?.range) keyLines[key] = 1 + counter.linePos(item.key.range[0]).line;
 	}
-	const data = errors.length ? {} : ((doc.toJS() as Record<string, unknown>) ?? {});
+	let data: unknown = {};
+	try {
+		if (!errors.length) data = doc.toJS() ?? {};
+	} catch (e) {
+		// Parses but cannot be read as data (an alias without its anchor, such as "***"): report, never throw.
+		const aliasLine = match[1].split('\n').findIndex((l) => /(^|[\s[{,:-])\*/.test(l));
+		errors.push({ file, line: 2 + Math.max(0, aliasLine), message: `frontmatter: ${(e as Error).message.split('\n')[0]}` });
+	}
 	const bodyLine = match[0].split('\n').length - (match[0].endsWith('\n') ? 1 : 0) + 1;
-	return { data: typeof data === 'object' && data ? data : {}, body: normalized.slice(match[0].length), bodyLine, keyLines, errors };
+	return { data: typeof data === 'object' && data ? (data as Record<string, unknown>) : {}, body: normalized.slice(match[0].length), bodyLine, keyLines, errors };
 }
