@@ -4,6 +4,7 @@ import { grade, scorePercent, type Response } from '../content/grade';
 import type { QuizQuestion } from '../content/quiz';
 import { db, rows, schema } from '../db';
 import type { QuestionSlot, QuizAttempt } from '../db/schema';
+import { courseStates, visibleLessons } from './catalogue';
 import { completeIfDone } from './completion';
 import { buildSlots, cryptoRand, gradable, parseResponse, toShownIndices, type Rand } from './slots';
 import { yearOf } from './sql';
@@ -95,6 +96,7 @@ export type SubmittedValues = Record<number, string[]>;
 export type SubmitResult =
 	| { status: 'not-found' }
 	| { status: 'invalid'; question: number }
+	| { status: 'incomplete'; questions: number[] }
 	| { status: 'submitted' | 'already'; attemptId: number; passed: boolean; score: number; completed: boolean };
 
 /**
@@ -102,7 +104,15 @@ export type SubmitResult =
  * so a second submission (double click, retry, back button) records nothing and reports the first.
  * Responses are stored in file order with each question's competency, points and key hash.
  */
-export async function submitAttempt(userId: number, course: CourseDef, attemptId: number, values: SubmittedValues, locale: Locale, now = new Date()): Promise<SubmitResult> {
+export async function submitAttempt(
+	userId: number,
+	course: CourseDef,
+	attemptId: number,
+	values: SubmittedValues,
+	locale: Locale,
+	now = new Date(),
+	options: { requireAll?: boolean } = {}
+): Promise<SubmitResult> {
 	const [attempt] = await db
 		.select()
 		.from(schema.quizAttempt)
@@ -116,6 +126,7 @@ export async function submitAttempt(userId: number, course: CourseDef, attemptId
 		.where(eq(schema.question.courseId, course.id));
 	const bankById = new Map(bank.map((q) => [q.id, q]));
 	const answers: (typeof schema.attemptAnswer.$inferInsert)[] = [];
+	const blank: number[] = [];
 	for (const [position, slot] of attempt.slots.entries()) {
 		const versions = [course.quiz['zh-CN']?.find((q) => q.id === slot.id), course.quiz.en?.find((q) => q.id === slot.id)];
 		const meta = bankById.get(slot.id);
@@ -124,6 +135,7 @@ export async function submitAttempt(userId: number, course: CourseDef, attemptId
 		if (!key || !meta) continue;
 		const response: Response | undefined = parseResponse(key, slot, values[position] ?? []);
 		if (response === undefined) return { status: 'invalid', question: position + 1 };
+		if (response.length === 0) blank.push(position + 1);
 		const result = grade(key, response);
 		answers.push({
 			attemptId,
@@ -142,6 +154,8 @@ export async function submitAttempt(userId: number, course: CourseDef, attemptId
 			answeredAt: now
 		});
 	}
+	// A learner who left questions blank is asked once before they count as wrong.
+	if (options.requireAll && blank.length) return { status: 'incomplete', questions: blank };
 	const earned = answers.reduce((n, a) => n + a.pointsEarned, 0);
 	const possible = answers.reduce((n, a) => n + a.pointsPossible, 0);
 	const score = scorePercent(earned, possible);
@@ -215,6 +229,30 @@ export async function attemptResult(userId: number, course: CourseDef, attemptId
 		pointsEarned: attempt.pointsEarned ?? 0,
 		pointsPossible: attempt.pointsPossible ?? 0,
 		questions
+	};
+}
+
+/** The quiz page: the learner's standing, the open attempt's questions (no keys) and past attempts. */
+export async function quizView(userId: number, course: CourseDef, locale: Locale, now = new Date()) {
+	const state = (await courseStates(userId, [course], now)).get(course.id)!;
+	const open = state.openAttemptId ? await openAttempt(userId, course.id) : undefined;
+	const history = await attemptHistory(userId, course.id);
+	const done = new Set(state.lessonsDone);
+	return {
+		course: { slug: course.slug, title: course.title[locale] },
+		questionCount: questionsOf(course, locale).length,
+		passScore: course.passScore,
+		attemptLimit: course.attemptLimit,
+		attemptsThisYear: state.attemptsThisYear,
+		attemptsLeft: Math.max(0, course.attemptLimit - state.attemptsThisYear),
+		passedThisYear: state.passedThisYear,
+		completedThisYear: state.completedYear === yearOf(now),
+		certificateCode: state.certificateCode,
+		lessonsLeft: visibleLessons(course)
+			.filter((l) => !done.has(l.slug))
+			.map((l) => ({ slug: l.slug, title: l.title[locale] })),
+		open: open ? { id: open.id, attemptNo: open.attemptNo, questions: attemptQuestions(course, open, locale) } : null,
+		history: history.map((h) => ({ ...h, current: h.year === yearOf(now) }))
 	};
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { library, type CourseDef, type Locale } from '../content';
+import { courseImage, library, type CourseDef, type Locale } from '../content';
 import type { LessonDef } from '../content/library';
 import { db, rows } from '../db';
 import { asDate, list, yearOf } from './sql';
@@ -12,6 +12,12 @@ export function publishedCourses(): CourseDef[] {
 /** A published course by its URL slug; drafts and unknown slugs are undefined (a 404 for learners). */
 export function publishedCourse(slug: string): CourseDef | undefined {
 	return publishedCourses().find((c) => c.slug === slug);
+}
+
+/** An SVG of a published course (lesson images point here); undefined for anything else. */
+export function lessonImage(slug: string, file: string): string | undefined {
+	const course = publishedCourse(slug);
+	return course ? courseImage(course, file) : undefined;
 }
 
 /** The lessons a learner sees, in order (draft lessons stay hidden). */

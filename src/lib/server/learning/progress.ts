@@ -22,14 +22,20 @@ export async function startCourse(userId: number, course: CourseDef, now = new D
 
 /**
  * Marks a lesson done (idempotent: a second time changes nothing but "last seen") and completes the
- * course when this was the last missing piece. Undefined for a lesson the learner may not see.
+ * course when this was the last missing piece. Says where to go next: the following lesson when it
+ * is not done yet, else wherever "continue" leads. Undefined for a lesson the learner may not see.
  */
 export async function markLessonDone(userId: number, course: CourseDef, lessonSlug: string, now = new Date()) {
-	if (!visibleLessons(course).some((l) => l.slug === lessonSlug)) return undefined;
-	return db.transaction(async (tx) => {
+	const lessons = visibleLessons(course);
+	const index = lessons.findIndex((l) => l.slug === lessonSlug);
+	if (index < 0) return undefined;
+	const completion = await db.transaction(async (tx) => {
 		await tx.insert(schema.lessonProgress).values({ userId, courseId: course.id, lessonSlug, completedAt: now }).onConflictDoNothing();
 		await touchEnrollment(tx, userId, course.id, lessonSlug, now);
-		const completion = await completeIfDone(tx, userId, course, now);
-		return { completion };
+		return completeIfDone(tx, userId, course, now);
 	});
+	const state = (await courseStates(userId, [course], now)).get(course.id)!;
+	const following = lessons[index + 1];
+	const nextHref = following && !state.lessonsDone.includes(following.slug) ? `/courses/${course.slug}/${following.slug}` : continueHref(course, state);
+	return { completion, nextHref };
 }
