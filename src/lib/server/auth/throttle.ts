@@ -1,5 +1,6 @@
-import { and, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, gt, inArray, lt, or, isNull, sql } from 'drizzle-orm';
 import { db, schema } from '../db';
+import { deleteExpiredSessions } from './session';
 
 /** Failures before the back-off starts, and its ceiling (an attacker cannot lock anyone out longer). */
 export const ACCOUNT_FREE_FAILURES = 4;
@@ -17,10 +18,17 @@ export function ipKey(ip: string | null): string {
 /** Seconds blocked after the n-th failure in a row: 30 s, 60 s, 120 s … up to 5 minutes. */
 export function backoffSeconds(failures: number, free: number): number {
 	if (failures <= free) return 0;
-	return Math.min(MAX_BLOCK_SECONDS, 30 * 2 ** (failures - free - 1));
+	return Math.min(MAX_BLOCK_SECONDS, 30 * 2 ** Math.min(failures - free - 1, 10));
 }
 
-/** Seconds to wait before another try on any of these keys (0 = go ahead). */
+function keysOf(username: string, ip: string | null) {
+	return [
+		{ key: accountKey(username), free: ACCOUNT_FREE_FAILURES },
+		{ key: ipKey(ip), free: IP_FREE_FAILURES }
+	];
+}
+
+/** Seconds to wait before another try on any of these keys (0 = go ahead). Read-only. */
 export async function retryAfter(keys: string[]): Promise<number> {
 	const now = new Date();
 	const blocked = await db
@@ -31,12 +39,46 @@ export async function retryAfter(keys: string[]): Promise<number> {
 	return latest ? Math.ceil((latest - now.getTime()) / 1000) : 0;
 }
 
-/** Counts a failure on each key (in the database, so every app server sees it). */
+/**
+ * Admits one sign-in attempt or says how long to wait. The attempt is counted as a failure before the
+ * password is checked, under a row lock, so a burst of parallel guesses cannot slip past the limit
+ * between "check" and "count" (the next one waits for the lock and sees the block). A success then
+ * takes the count back with recordSuccess. Returns seconds to wait, 0 when admitted.
+ */
+export async function beginAttempt(username: string, ip: string | null, now = new Date()): Promise<number> {
+	const keys = keysOf(username, ip);
+	const t = schema.loginThrottle;
+	if (Math.random() < 0.02) await sweep(now).catch(() => {});
+	return db.transaction(async (tx) => {
+		await tx
+			.insert(t)
+			.values(keys.map(({ key }) => ({ key, failures: 0, updatedAt: now })))
+			.onConflictDoNothing();
+		// Locked in key order, so two attempts never wait on each other's second row.
+		const found = await tx
+			.select()
+			.from(t)
+			.where(inArray(t.key, keys.map((k) => k.key)))
+			.orderBy(asc(t.key))
+			.for('update');
+		const blockedUntil = Math.max(0, ...found.map((r) => r.blockedUntil?.getTime() ?? 0));
+		if (blockedUntil > now.getTime()) return Math.ceil((blockedUntil - now.getTime()) / 1000);
+		for (const row of found) {
+			const stale = row.updatedAt.getTime() < now.getTime() - FORGET_AFTER_MINUTES * 60_000;
+			const failures = (stale ? 0 : row.failures) + 1;
+			const seconds = backoffSeconds(failures, keys.find((k) => k.key === row.key)!.free);
+			await tx
+				.update(t)
+				.set({ failures, blockedUntil: seconds ? new Date(now.getTime() + seconds * 1000) : null, updatedAt: now })
+				.where(sql`${t.key} = ${row.key}`);
+		}
+		return 0;
+	});
+}
+
+/** Counts a failure on the account and the address outside an attempt (tests, tools). */
 export async function recordFailure(username: string, ip: string | null): Promise<void> {
-	for (const [key, free] of [
-		[accountKey(username), ACCOUNT_FREE_FAILURES],
-		[ipKey(ip), IP_FREE_FAILURES]
-	] as const) {
+	for (const { key, free } of keysOf(username, ip)) {
 		const t = schema.loginThrottle;
 		const [row] = await db
 			.insert(t)
@@ -54,7 +96,27 @@ export async function recordFailure(username: string, ip: string | null): Promis
 	}
 }
 
-/** A successful sign-in clears the account's count (the IP's count decays by itself). */
-export async function recordSuccess(username: string): Promise<void> {
-	await db.delete(schema.loginThrottle).where(inArray(schema.loginThrottle.key, [accountKey(username)]));
+/**
+ * A successful sign-in clears the account's count and takes its attempt back from the address's
+ * count (an office behind one address signs in all morning without being blocked).
+ */
+export async function recordSuccess(username: string, ip?: string | null): Promise<void> {
+	const t = schema.loginThrottle;
+	await db.delete(t).where(inArray(t.key, [accountKey(username)]));
+	if (ip === undefined) return;
+	await db
+		.update(t)
+		.set({
+			failures: sql`greatest(${t.failures} - 1, 0)`,
+			blockedUntil: sql`case when ${t.failures} - 1 <= ${IP_FREE_FAILURES} then null else ${t.blockedUntil} end`
+		})
+		.where(sql`${t.key} = ${ipKey(ip)}`);
+}
+
+/** Forgets counts nobody needs any more (random usernames of a spraying attack) and dead sessions. */
+export async function sweep(now = new Date()): Promise<void> {
+	const t = schema.loginThrottle;
+	const forgotten = new Date(now.getTime() - FORGET_AFTER_MINUTES * 60_000);
+	await db.delete(t).where(and(lt(t.updatedAt, forgotten), or(isNull(t.blockedUntil), lt(t.blockedUntil, now))));
+	await deleteExpiredSessions();
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { audit, safeIp } from '$lib/server/audit';
 import { signIn } from '$lib/server/auth/login';
 import { sessionCookie } from '$lib/server/auth/session';
-import { ipKey, accountKey, recordFailure, recordSuccess, retryAfter } from '$lib/server/auth/throttle';
+import { beginAttempt, recordSuccess } from '$lib/server/auth/throttle';
 import { db, schema } from '$lib/server/db';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../../seeds/demo';
 import type { Actions, PageServerLoad } from './$types';
@@ -38,7 +38,8 @@ export const actions: Actions = {
 		if (!parsed.success) return fail(400, { username, error: 'missing' as const });
 
 		const ip = safeIp(event);
-		const wait = await retryAfter([accountKey(parsed.data.username), ipKey(ip)]);
+		// Counted before the password is checked, so parallel guesses cannot outrun the limit.
+		const wait = await beginAttempt(parsed.data.username, ip);
 		if (wait > 0) {
 			event.setHeaders({ 'retry-after': String(wait) });
 			await audit({ action: 'auth.login.throttled', targetType: 'username', targetId: parsed.data.username, actor: null });
@@ -47,11 +48,10 @@ export const actions: Actions = {
 
 		const result = await signIn(parsed.data.username, parsed.data.password);
 		if (!result.ok) {
-			await recordFailure(parsed.data.username, ip);
 			await audit({ action: 'auth.login.failure', targetType: 'username', targetId: parsed.data.username, actor: null });
 			return fail(400, { username, error: 'failed' as const });
 		}
-		await recordSuccess(parsed.data.username);
+		await recordSuccess(parsed.data.username, ip);
 		if (event.locals.session) await db.delete(schema.session).where(eq(schema.session.id, event.locals.session.id));
 		const { name, options } = sessionCookie();
 		event.cookies.set(name, result.token, { ...options, expires: result.expiresAt });
