@@ -273,7 +273,7 @@ function mapQuestion(q: Exclude<GIFTQuestion, { type: 'Category' }>, labels: (ty
 		if (partial.length)
 			notes.push(`partial-credit answers left out (GovLearn grades all or nothing): ${partial.map((c) => `"${plain(toInline(c.text).inline)}" (${c.weight ?? 0}%)`).join(', ')}`);
 		if (!draft.accepted.length) return { reason: 'no fully right answer (every accepted answer earns partial credit)' };
-	} else {
+	} else if (q.type === 'MC') {
 		// MC. Moodle's rule: with an "=" answer it is single-answer (other weights are partial credit);
 		// without one it is multiple-answer, and every option with a positive weight is part of the key.
 		const full = q.choices.filter((c) => c.isCorrect);
@@ -294,7 +294,7 @@ function mapQuestion(q: Exclude<GIFTQuestion, { type: 'Category' }>, labels: (ty
 		for (const c of q.choices) option(c.text, right.has(c), c.feedback);
 		if (draft.options.length < 2) return { reason: 'fewer than two options' };
 		if (draft.options.some((o) => !plain(o.inline))) return { reason: 'an option has no text' };
-	}
+	} else return { reason: `question type ${q.type} is not supported` };
 
 	const feedbackItems: ListItem[] = draft.options
 		.filter((o) => o.feedback.length)
