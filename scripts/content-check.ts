@@ -112,6 +112,22 @@ function printStats(library: Library, files: ContentFiles) {
 	for (const [id, n] of perCompetency) console.log(`  ${id}: ${n}`);
 	console.log('questions per type:');
 	for (const [type, n] of perType) console.log(`  ${type}: ${n}`);
+
+	// Learners notice when the right option is always the longest one; this counts how often it is.
+	const optionLength = (text: string, locale: string) => (locale === 'zh-CN' ? [...text.replace(/\s/g, '')].length : text.split(/\s+/).length);
+	for (const locale of LOCALES) {
+		let longest = 0;
+		let singles = 0;
+		for (const course of library.courses)
+			for (const q of course.quiz[locale] ?? []) {
+				if (q.type !== 'single') continue;
+				const lengths = q.options.map((o) => optionLength(o.text, locale));
+				const right = lengths[q.options.findIndex((o) => o.correct)];
+				singles++;
+				if (lengths.every((l, i) => q.options[i].correct || l < right)) longest++;
+			}
+		console.log(`single-choice questions whose right option is the longest (${locale}): ${longest} of ${singles}`);
+	}
 }
 
 async function main() {
