@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, lt, or, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { db, schema } from '../db';
 import { deleteExpiredSessions } from './session';
 
@@ -21,13 +21,6 @@ export function backoffSeconds(failures: number, free: number): number {
 	return Math.min(MAX_BLOCK_SECONDS, 30 * 2 ** Math.min(failures - free - 1, 10));
 }
 
-function keysOf(username: string, ip: string | null) {
-	return [
-		{ key: accountKey(username), free: ACCOUNT_FREE_FAILURES },
-		{ key: ipKey(ip), free: IP_FREE_FAILURES }
-	];
-}
-
 /** Seconds to wait before another try on any of these keys (0 = go ahead). Read-only. */
 export async function retryAfter(keys: string[]): Promise<number> {
 	const now = new Date();
@@ -40,77 +33,64 @@ export async function retryAfter(keys: string[]): Promise<number> {
 }
 
 /**
- * Admits one sign-in attempt or says how long to wait. The attempt is counted as a failure before the
- * password is checked, under a row lock, so a burst of parallel guesses cannot slip past the limit
- * between "check" and "count" (the next one waits for the lock and sees the block). A success then
- * takes the count back with recordSuccess. Returns seconds to wait, 0 when admitted.
+ * Admits one sign-in attempt or says how long to wait (0 = admitted). The attempt counts against the
+ * account before the password is checked, under a row lock, so a burst of parallel guesses cannot slip
+ * past the limit between "check" and "count": the next one waits for the lock and sees the block. A
+ * success clears the count (recordSuccess). The address only counts failures (recordAddressFailure):
+ * two hundred colleagues behind one office address may all sign in at nine.
  */
 export async function beginAttempt(username: string, ip: string | null, now = new Date()): Promise<number> {
-	const keys = keysOf(username, ip);
+	const account = accountKey(username);
 	const t = schema.loginThrottle;
 	if (Math.random() < 0.02) await sweep(now).catch(() => {});
 	return db.transaction(async (tx) => {
-		await tx
-			.insert(t)
-			.values(keys.map(({ key }) => ({ key, failures: 0, updatedAt: now })))
-			.onConflictDoNothing();
-		// Locked in key order, so two attempts never wait on each other's second row.
-		const found = await tx
-			.select()
-			.from(t)
-			.where(inArray(t.key, keys.map((k) => k.key)))
-			.orderBy(asc(t.key))
-			.for('update');
-		const blockedUntil = Math.max(0, ...found.map((r) => r.blockedUntil?.getTime() ?? 0));
+		await tx.insert(t).values({ key: account, failures: 0, updatedAt: now }).onConflictDoNothing();
+		const [row] = await tx.select().from(t).where(eq(t.key, account)).for('update');
+		const [address] = await tx.select({ blockedUntil: t.blockedUntil }).from(t).where(eq(t.key, ipKey(ip)));
+		const blockedUntil = Math.max(row.blockedUntil?.getTime() ?? 0, address?.blockedUntil?.getTime() ?? 0);
 		if (blockedUntil > now.getTime()) return Math.ceil((blockedUntil - now.getTime()) / 1000);
-		for (const row of found) {
-			const stale = row.updatedAt.getTime() < now.getTime() - FORGET_AFTER_MINUTES * 60_000;
-			const failures = (stale ? 0 : row.failures) + 1;
-			const seconds = backoffSeconds(failures, keys.find((k) => k.key === row.key)!.free);
-			await tx
-				.update(t)
-				.set({ failures, blockedUntil: seconds ? new Date(now.getTime() + seconds * 1000) : null, updatedAt: now })
-				.where(sql`${t.key} = ${row.key}`);
-		}
+		const stale = row.updatedAt.getTime() < now.getTime() - FORGET_AFTER_MINUTES * 60_000;
+		const failures = (stale ? 0 : row.failures) + 1;
+		const seconds = backoffSeconds(failures, ACCOUNT_FREE_FAILURES);
+		await tx
+			.update(t)
+			.set({ failures, blockedUntil: seconds ? new Date(now.getTime() + seconds * 1000) : null, updatedAt: now })
+			.where(eq(t.key, account));
 		return 0;
 	});
 }
 
-/** Counts a failure on the account and the address outside an attempt (tests, tools). */
-export async function recordFailure(username: string, ip: string | null): Promise<void> {
-	for (const { key, free } of keysOf(username, ip)) {
-		const t = schema.loginThrottle;
-		const [row] = await db
-			.insert(t)
-			.values({ key, failures: 1, updatedAt: new Date() })
-			.onConflictDoUpdate({
-				target: t.key,
-				set: {
-					failures: sql`case when ${t.updatedAt} < now() - make_interval(mins => ${FORGET_AFTER_MINUTES}) then 1 else ${t.failures} + 1 end`,
-					updatedAt: sql`now()`
-				}
-			})
-			.returning({ failures: t.failures });
-		const seconds = backoffSeconds(row.failures, free);
-		if (seconds > 0) await db.update(t).set({ blockedUntil: new Date(Date.now() + seconds * 1000) }).where(sql`${t.key} = ${key}`);
-	}
+/** A failed attempt also counts against the address it came from. */
+export async function recordAddressFailure(ip: string | null): Promise<void> {
+	await countFailure(ipKey(ip), IP_FREE_FAILURES);
 }
 
-/**
- * A successful sign-in clears the account's count and takes its attempt back from the address's
- * count (an office behind one address signs in all morning without being blocked).
- */
-export async function recordSuccess(username: string, ip?: string | null): Promise<void> {
+async function countFailure(key: string, free: number): Promise<void> {
 	const t = schema.loginThrottle;
-	await db.delete(t).where(inArray(t.key, [accountKey(username)]));
-	if (ip === undefined) return;
-	await db
-		.update(t)
-		.set({
-			failures: sql`greatest(${t.failures} - 1, 0)`,
-			blockedUntil: sql`case when ${t.failures} - 1 <= ${IP_FREE_FAILURES} then null else ${t.blockedUntil} end`
+	const [row] = await db
+		.insert(t)
+		.values({ key, failures: 1, updatedAt: new Date() })
+		.onConflictDoUpdate({
+			target: t.key,
+			set: {
+				failures: sql`case when ${t.updatedAt} < now() - make_interval(mins => ${FORGET_AFTER_MINUTES}) then 1 else ${t.failures} + 1 end`,
+				updatedAt: sql`now()`
+			}
 		})
-		.where(sql`${t.key} = ${ipKey(ip)}`);
+		.returning({ failures: t.failures });
+	const seconds = backoffSeconds(row.failures, free);
+	if (seconds > 0) await db.update(t).set({ blockedUntil: new Date(Date.now() + seconds * 1000) }).where(eq(t.key, key));
+}
+
+/** Counts a failure on the account and the address outside an attempt (tests, tools). */
+export async function recordFailure(username: string, ip: string | null): Promise<void> {
+	await countFailure(accountKey(username), ACCOUNT_FREE_FAILURES);
+	await countFailure(ipKey(ip), IP_FREE_FAILURES);
+}
+
+/** A successful sign-in clears the account's count (the address's count decays by itself). */
+export async function recordSuccess(username: string): Promise<void> {
+	await db.delete(schema.loginThrottle).where(eq(schema.loginThrottle.key, accountKey(username)));
 }
 
 /** Forgets counts nobody needs any more (random usernames of a spraying attack) and dead sessions. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { audit, safeIp } from '$lib/server/audit';
 import { signIn } from '$lib/server/auth/login';
 import { sessionCookie } from '$lib/server/auth/session';
-import { beginAttempt, recordSuccess } from '$lib/server/auth/throttle';
+import { beginAttempt, recordAddressFailure, recordSuccess } from '$lib/server/auth/throttle';
 import { db, schema } from '$lib/server/db';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../../../../seeds/demo';
 import type { Actions, PageServerLoad } from './$types';
@@ -48,10 +48,11 @@ export const actions: Actions = {
 
 		const result = await signIn(parsed.data.username, parsed.data.password);
 		if (!result.ok) {
+			await recordAddressFailure(ip);
 			await audit({ action: 'auth.login.failure', targetType: 'username', targetId: parsed.data.username, actor: null });
 			return fail(400, { username, error: 'failed' as const });
 		}
-		await recordSuccess(parsed.data.username, ip);
+		await recordSuccess(parsed.data.username);
 		if (event.locals.session) await db.delete(schema.session).where(eq(schema.session.id, event.locals.session.id));
 		const { name, options } = sessionCookie();
 		event.cookies.set(name, result.token, { ...options, expires: result.expiresAt });
