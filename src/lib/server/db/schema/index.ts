@@ -2,3 +2,4 @@ export * from './org';
 export * from './audit';
 export * from './content';
 export * from './learning';
+export * from './insights';

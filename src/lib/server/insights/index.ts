@@ -1,0 +1,31 @@
+// HR insights: completion of required learning, skill gaps, drill-down, remediation, trend, exports.
+// Routes import this module as `insights`. Every figure is set-based SQL over the per-person rollups
+// (insight_user_course, insight_first_attempt) and the assignment views: the number of queries per
+// page is fixed, whatever the size of the organisation.
+import type { Locale } from '../content';
+import { parseFilters, resolveContext, type Context } from './context';
+
+export { parseFilters, parseId, resolveContext, FILTER_KEYS, type Context, type Dept, type Filters } from './context';
+export { filterOptions, visibleTree, type Option, type TreeDept } from './tree';
+export { completionMatrix, completionFor, courseColumns, type Counts, type Matrix, type MatrixRow, type CourseColumn } from './completion';
+export { heatmap, largestGaps, gapCell, masteryFor, competencyColumns, toMastery, MIN_PEOPLE, type Heatmap, type HeatmapRow, type Mastery, type Gap, type GapCell } from './skills';
+export { overview, DEFAULT_ANNUAL_TARGET, type Overview } from './overview';
+export { departmentStaff, personRecord, breadcrumbs, PAGE_SIZE, type StaffRow, type PersonRecord, type CourseStatus, type PersonStatus } from './people';
+export { weeklyTrend, type Week } from './trend';
+export { remediate, type RemediationResult } from './remediation';
+export { exportTable, exportResponse, csvStream, xlsxStream, contentDisposition, VIEWS, type View, type Table } from './export';
+
+/** Filters from the URL resolved against the HR scope (404 outside it, 400 for bad filters). */
+export function context(scope: { departmentId: number }, url: URL, locale: Locale, overrides: { department?: number } = {}): Promise<Context> {
+	const filters = parseFilters(url.searchParams);
+	return resolveContext(scope, { ...filters, ...overrides }, locale);
+}
+
+/** `?expand=1,2,3`: departments whose children a tree report shows. */
+export function parseExpand(url: URL): number[] {
+	return (url.searchParams.get('expand') ?? '')
+		.split(',')
+		.map((s) => Number(s))
+		.filter((n) => Number.isSafeInteger(n) && n > 0 && n <= 2_147_483_647)
+		.slice(0, 200);
+}
