@@ -99,16 +99,19 @@ function printStats(library: Library, files: ContentFiles) {
 			minEn = Math.min(minEn, enWords(enText));
 		}
 		const questions = course.quiz['zh-CN'] ?? course.quiz.en ?? [];
+		console.log(`${course.slug}${course.draft ? ' (draft, not in totals)' : ''} | ${course.lessons.length} | ${questions.length} | ${zh} | ${en} | ${minZh} / ${minEn}`);
+		// Totals describe what learners get: drafts are listed but not counted.
+		if (course.draft) continue;
 		for (const q of questions) {
 			perCompetency.set(q.competency, (perCompetency.get(q.competency) ?? 0) + 1);
 			perType.set(q.type, (perType.get(q.type) ?? 0) + 1);
 		}
 		totalZh += zh;
 		totalEn += en;
-		console.log(`${course.slug} | ${course.lessons.length} | ${questions.length} | ${zh} | ${en} | ${minZh} / ${minEn}`);
 	}
-	console.log(`total | ${library.courses.reduce((n, c) => n + c.lessons.length, 0)} | ${[...perType.values()].reduce((a, b) => a + b, 0)} | ${totalZh} | ${totalEn} |`);
-	console.log('\nquestions per competency:');
+	const published = library.courses.filter((c) => !c.draft);
+	console.log(`total (${published.length} published) | ${published.reduce((n, c) => n + c.lessons.length, 0)} | ${[...perType.values()].reduce((a, b) => a + b, 0)} | ${totalZh} | ${totalEn} |`);
+	console.log('\nquestions per competency (published courses):');
 	for (const [id, n] of perCompetency) console.log(`  ${id}: ${n}`);
 	console.log('questions per type:');
 	for (const [type, n] of perType) console.log(`  ${type}: ${n}`);
@@ -118,7 +121,7 @@ function printStats(library: Library, files: ContentFiles) {
 	for (const locale of LOCALES) {
 		let longest = 0;
 		let singles = 0;
-		for (const course of library.courses)
+		for (const course of library.courses.filter((c) => !c.draft))
 			for (const q of course.quiz[locale] ?? []) {
 				if (q.type !== 'single') continue;
 				const lengths = q.options.map((o) => optionLength(o.text, locale));
