@@ -8,6 +8,8 @@ import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { handleAuth } from './hooks/auth';
 import { handleAvailability } from './hooks/availability';
 import { handleParaglide } from './hooks/paraglide';
+import { handleQueryStats } from './hooks/query-stats';
+import { queryStatsEnabled } from '$lib/server/db/query-stats';
 import { handleSecurity } from './hooks/security';
 
 export const init: ServerInit = async () => {
@@ -15,7 +17,7 @@ export const init: ServerInit = async () => {
 	await startServer();
 };
 
-export const handle = sequence(handleSecurity, handleAvailability, handleParaglide, handleAuth);
+export const handle = sequence(...(queryStatsEnabled ? [handleQueryStats] : []), handleSecurity, handleAvailability, handleParaglide, handleAuth);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (isDatabaseUnavailable(error)) {

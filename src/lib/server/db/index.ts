@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema/index';
+import { queryStatsLogger } from './query-stats';
 
 export { schema };
 
@@ -38,7 +39,7 @@ export async function connect(options: { url?: string; dataDir?: string; pglite?
 			connect_timeout: 10,
 			idle_timeout: 60
 		});
-		const db = drizzlePostgres(client, { schema });
+		const db = drizzlePostgres(client, { schema, logger: queryStatsLogger() });
 		return {
 			db,
 			kind: 'postgres',
@@ -66,7 +67,7 @@ export async function connect(options: { url?: string; dataDir?: string; pglite?
 		pg = new PGlite(dir);
 	}
 	await pg.waitReady;
-	const db = drizzlePglite(pg, { schema }) as unknown as Database;
+	const db = drizzlePglite(pg, { schema, logger: queryStatsLogger() }) as unknown as Database;
 	const instance = pg;
 	return {
 		db,
