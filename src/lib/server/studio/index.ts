@@ -3,7 +3,9 @@
 import { formatError } from '../content/frontmatter';
 import { inlineHtml, lessonHtml, library, markdownHtml, type CourseDef, type Locale } from '../content/index';
 import { LOCALES } from '../content/library';
-import { QUESTION_TYPES, type QuestionType } from '../content/quiz';
+import { parseQuiz, QUESTION_TYPES, type QuestionType, type QuizQuestion } from '../content/quiz';
+import { convertGift, GiftParseError, type GiftConversion } from '../gift/index';
+import { itemAnalysis, LANGUAGE_GAP, LANGUAGE_MIN, MIN_FLAG_ATTEMPTS, POPULATIONS } from './analysis';
 
 export { itemAnalysis, flagsOf, POPULATIONS, MIN_FLAG_ATTEMPTS, LANGUAGE_MIN, LANGUAGE_GAP, HIGH_FACILITY, LOW_FACILITY, type ItemStats, type Flag, type Population } from './analysis';
 
@@ -97,7 +99,7 @@ export async function lessonPreview(course: CourseDef, slug: string, locale: Loc
 		title: lesson.title[locale],
 		minutes: lesson.minutes,
 		draft: lesson.draft,
-		html: rendered.html,
+		html: studioImages(course, rendered.html),
 		fallback: rendered.fallback,
 		file: lesson.files[rendered.locale] ?? '',
 		previous: near(course.lessons[index - 1]),
@@ -111,15 +113,84 @@ export function quizPreview(course: CourseDef, locale: Locale) {
 	return {
 		file: `${course.dir}/quiz.${locale}.md`,
 		missing: !quiz,
-		questions: (quiz ?? []).map((q) => ({
-			id: q.id,
-			type: q.type,
-			competency: q.competency,
-			line: q.line,
-			stemHtml: markdownHtml(q.stem),
-			options: q.options.map((o) => ({ html: inlineHtml(o.text), correct: o.correct })),
-			accepted: q.accepted,
-			explanationHtml: markdownHtml(q.explanation)
+		questions: (quiz ?? []).map((q) => renderQuestion(q, (html) => studioImages(course, html)))
+	};
+}
+
+function renderQuestion(q: QuizQuestion, fix: (html: string) => string = (html) => html) {
+	return {
+		id: q.id,
+		type: q.type,
+		competency: q.competency,
+		line: q.line,
+		stemHtml: fix(markdownHtml(q.stem)),
+		options: q.options.map((o) => ({ html: inlineHtml(o.text), correct: o.correct })),
+		accepted: q.accepted,
+		explanationHtml: fix(markdownHtml(q.explanation))
+	};
+}
+
+/**
+ * The converted quiz read back with the quiz parser and rendered like a quiz preview. The text came
+ * from an uploaded file: markdownHtml drops raw HTML, so the result is safe to show.
+ */
+export function giftPreview(conversion: GiftConversion) {
+	return parseQuiz(conversion.markdown, 'import').questions.map((q) => renderQuestion(q));
+}
+
+/** Lesson images point at the learner route, which drafts do not have: previews use the studio's. */
+function studioImages(course: CourseDef, html: string): string {
+	return html.replaceAll(`/courses/${course.slug}/images/`, `/studio/courses/${course.slug}/images/`);
+}
+
+/** Item analysis shaped for the page: each question rendered, with its figures per population. */
+export async function analysisView(course: CourseDef, locale: Locale) {
+	const items = await itemAnalysis(course, locale);
+	return {
+		populations: POPULATIONS,
+		thresholds: { minAttempts: MIN_FLAG_ATTEMPTS, languageMin: LANGUAGE_MIN, languageGap: LANGUAGE_GAP },
+		firstAttempts: Math.max(0, ...items.map((i) => i.stats.all.attempts)),
+		questions: items.map((item) => ({
+			id: item.question.id,
+			type: item.question.type,
+			competency: item.question.competency,
+			stemHtml: studioImages(course, markdownHtml(item.question.stem)),
+			accepted: item.question.accepted,
+			options: item.question.options.map((o, i) => ({
+				html: inlineHtml(o.text),
+				correct: o.correct,
+				counts: Object.fromEntries(POPULATIONS.map((p) => [p, item.stats[p].optionCounts[i] ?? 0])) as Record<(typeof POPULATIONS)[number], number>
+			})),
+			stats: Object.fromEntries(
+				POPULATIONS.map((p) => {
+					const s = item.stats[p];
+					return [p, { attempts: s.attempts, facility: s.facility, discrimination: s.discrimination, upper: s.upper, lower: s.lower }];
+				})
+			) as Record<(typeof POPULATIONS)[number], { attempts: number; facility: number | null; discrimination: number | null; upper: { attempts: number; facility: number | null }; lower: { attempts: number; facility: number | null } }>,
+			typed: item.stats.all.typed,
+			flags: item.flags
 		}))
 	};
+}
+
+/**
+ * GIFT text from the studio's upload form → quiz Markdown and report, with competencies checked
+ * against the framework; a GIFT syntax error comes back with its line and column.
+ */
+export function convertUpload(
+	text: string,
+	options: { lang: 'auto' | Locale; competency: string; prefix: string }
+): { ok: true; conversion: GiftConversion } | { ok: false; message: string } {
+	try {
+		const conversion = convertGift(text, {
+			locale: options.lang === 'auto' ? undefined : options.lang,
+			defaultCompetency: options.competency || undefined,
+			idPrefix: options.prefix || undefined,
+			competencies: library().competencies.map((c) => c.id)
+		});
+		return { ok: true, conversion };
+	} catch (e) {
+		if (e instanceof GiftParseError) return { ok: false, message: e.message };
+		throw e;
+	}
 }
