@@ -60,7 +60,7 @@ try {
 	process.exit(result.converted.length ? 0 : 1);
 } catch (e) {
 	if (e instanceof GiftParseError) {
-		console.error(`${file}:${e.line}:${e.column}: ${e.message}`);
+		console.error(`${file}:${e.line}:${e.column}: ${e.detail}`);
 		process.exit(1);
 	}
 	throw e;

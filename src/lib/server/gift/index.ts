@@ -70,11 +70,11 @@ export interface GiftConversion {
 /** The bank could not be read at all; `line`/`column` say where the GIFT grammar stopped. */
 export class GiftParseError extends Error {
 	constructor(
-		message: string,
+		public detail: string,
 		public line: number,
 		public column: number
 	) {
-		super(line ? `line ${line}, column ${column}: ${message}` : message);
+		super(line ? `line ${line}, column ${column}: ${detail}` : detail);
 	}
 }
 
@@ -192,10 +192,14 @@ function toInline(text: TextFormat | null | undefined): { inline: PhrasingConten
 	return { inline, notes };
 }
 
+/** Plain text of blocks (joined by a space) or of inline content (line breaks become spaces). */
 function plain(nodes: (RootContent | PhrasingContent)[]): string {
+	const text = (n: RootContent | PhrasingContent): string =>
+		n.type === 'break' ? ' ' : 'children' in n && Array.isArray(n.children) ? (n.children as PhrasingContent[]).map(text).join('') : toString(n);
+	const inline = nodes.every((n) => n.type !== 'paragraph' && n.type !== 'code' && n.type !== 'list' && n.type !== 'table');
 	return nodes
-		.map((n) => toString(n))
-		.join(' ')
+		.map(text)
+		.join(inline ? '' : ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
 }

@@ -1,0 +1,218 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Root } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { describe, expect, it } from 'vitest';
+import { parseQuiz } from '../../src/lib/server/content/quiz';
+import { convertGift, decodeGift, formatReport, GIFT_MAX_BYTES, GiftParseError } from '../../src/lib/server/gift';
+
+const md = unified().use(remarkParse).use(remarkGfm);
+/** Text of a Markdown fragment as a reader sees it (formatting and escapes gone). */
+const textOf = (markdown: string) => squash(toString(breaksAsSpaces(md.parse(markdown) as Root)));
+function breaksAsSpaces<T>(node: T): T {
+	const n = node as { type: string; children?: unknown[] };
+	if (n.type === 'break') return { type: 'text', value: ' ' } as T;
+	if (n.children) n.children = n.children.map(breaksAsSpaces);
+	return node;
+}
+const squash = (s: string) => s.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const entities: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+/** Expected text of a parsed GIFT text field, independently of the converter. */
+function expectedText(t: { format: string; text: string }): string {
+	if (t.format === 'markdown') return textOf(t.text);
+	const html = t.format === 'html' || /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i.test(t.text);
+	if (!html) return squash(t.text);
+	return squash(t.text.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/gi, (e) => entities[e] ?? e));
+}
+
+const fixture = (name: string) => readFileSync(path.join('tests/fixtures/gift', name), 'utf8');
+
+describe('GIFT conversion of our own bank', () => {
+	const result = convertGift(fixture('civic-bank.gift'), { competencies: ['citizen-responsiveness', 'info-security', 'data-sharing'] });
+	const byTitle = (title: string) => result.converted.find((q) => q.title === title)!;
+
+	it('converts single, weighted multiple, true/false and short answer, and reports the rest by title and reason', () => {
+		expect(result.total).toBe(10);
+		expect(result.converted.map((q) => [q.id, q.type, q.competency])).toEqual([
+			['hotline-first-step', 'single', 'citizen-responsiveness'],
+			['personal-data', 'multiple', 'info-security'],
+			['machine-readable', 'true-false', 'data-sharing'],
+			['hotline-number', 'short', 'citizen-responsiveness'],
+			['password-rule', 'single', 'info-security']
+		]);
+		expect(result.skipped.map((s) => [s.number, s.title, s.giftType])).toEqual([
+			[5, 'Reflection', 'Essay'],
+			[6, 'Pairs', 'Matching'],
+			[7, 'Deadline days', 'Numerical'],
+			[8, 'Missing word', 'MC'],
+			[9, 'Note', 'Description']
+		]);
+		expect(result.skipped.find((s) => s.giftType === 'Essay')?.reason).toMatch(/essay/);
+		expect(result.skipped.find((s) => s.title === 'Missing word')?.reason).toMatch(/missing-word/);
+		expect(result.warnings.some((w) => w.message.includes('category'))).toBe(true);
+	});
+
+	it('keeps keys: positive weights are right, the partial-credit short answer is left out and said so', () => {
+		expect(byTitle('Personal data').options.map((o) => o.correct)).toEqual([true, true, false]);
+		expect(byTitle('Machine-readable').options).toEqual([
+			{ text: 'True', correct: true },
+			{ text: 'False', correct: false }
+		]);
+		expect(byTitle('Hotline number').accepted).toEqual(['12345']);
+		expect(result.warnings.find((w) => w.title === 'Hotline number' && w.message.includes('12315'))).toBeTruthy();
+	});
+
+	it('writes a quiz file the content parser reads back without errors, with feedback as the explanation', () => {
+		const back = parseQuiz(result.markdown, 'quiz.en.md');
+		expect(back.errors).toEqual([]);
+		expect(back.questions.map((q) => q.id)).toEqual(result.converted.map((q) => q.id));
+		const first = back.questions[0];
+		expect(first.options.map((o) => o.correct)).toEqual([true, false, false]);
+		expect(first.explanation).toContain('Timeliness includes telling people where their request stands.');
+		expect(first.explanation).toContain('Keeps the citizen informed.');
+		// Literal * and _ of plain GIFT text are escaped, so they do not turn into emphasis.
+		const password = back.questions.find((q) => q.id === 'password-rule')!;
+		expect(textOf(password.stem)).toBe('Which password is *strongest* (not a_b_c)?');
+		expect(password.options.map((o) => textOf(o.text))).toContain('2*3*4');
+	});
+
+	it('detects a Chinese bank, labels true/false in Chinese and numbers questions without titles it can use', () => {
+		const zh = convertGift(fixture('zh-bank.gift'));
+		expect(zh.locale).toBe('zh-CN');
+		expect(zh.converted.map((q) => q.id)).toEqual(['q01', 'q02', 'q03']);
+		expect(zh.converted[1].options.map((o) => o.text)).toEqual(['正确', '错误']);
+		expect(zh.converted[2].accepted).toEqual(['12345', '12345热线']);
+		expect(zh.markdown).toContain('title: 课程测验');
+	});
+
+	it('applies the default competency and id prefix, and reports unknown competencies', () => {
+		const r = convertGift(fixture('zh-bank.gift'), { defaultCompetency: 'data-sharing', idPrefix: 'open-', competencies: ['data-sharing'] });
+		expect(r.converted.map((q) => `${q.id}/${q.competency}`)).toEqual(['open-q01/citizen-responsiveness', 'open-q02/data-sharing', 'open-q03/data-sharing']);
+		expect(r.warnings.some((w) => w.number === 1 && w.message.includes('not in content/competencies.yaml'))).toBe(true);
+	});
+
+	it('reads questions that lack the blank line between them (and says so)', () => {
+		const r = convertGift('// [tag:citizen-responsiveness]\n::q1:: First? {\n=yes\n~no\n}\n::q2:: Second. {T}\n::q3:: Third? {=a ~b}\n');
+		expect(r.converted.map((q) => q.id)).toEqual(['q1', 'q2', 'q3']);
+		expect(r.converted[0].competency).toBe('citizen-responsiveness');
+		expect(r.warnings.filter((w) => w.message.includes('blank line')).map((w) => w.message.slice(0, 7))).toEqual(['line 6:', 'line 7:']);
+	});
+
+	it('makes duplicate ids unique', () => {
+		const r = convertGift('::Same::One? {=a ~b}\n\n::Same::Two? {=a ~b}\n');
+		expect(r.converted.map((q) => q.id)).toEqual(['same', 'same-2']);
+	});
+
+	it('says where the GIFT grammar stopped on a broken file', () => {
+		expect(() => convertGift(fixture('broken.gift'))).toThrow(GiftParseError);
+		try {
+			convertGift(fixture('broken.gift'));
+		} catch (e) {
+			expect((e as GiftParseError).line).toBe(4);
+			expect((e as Error).message).toMatch(/^line 4, column 1: Expected "}"/);
+		}
+	});
+
+	it('refuses empty, oversized and binary uploads with a clear message', () => {
+		expect(() => decodeGift(new Uint8Array())).toThrow(/empty/);
+		expect(() => decodeGift(new Uint8Array(GIFT_MAX_BYTES + 1).fill(65))).toThrow(/limit is 512 KB/);
+		expect(() => decodeGift(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]))).toThrow(/UTF-8|binary/);
+		expect(() => decodeGift(new TextEncoder().encode('abc\u0000def'))).toThrow(/binary/);
+		expect(decodeGift(new TextEncoder().encode('\uFEFF::a::b{T}'))).toContain('::a::b{T}');
+	});
+
+	it('never passes raw HTML through to the Markdown', () => {
+		const r = convertGift('[html]<p>Pick <script>alert(1)</script><b>one</b><img src\\="x" onerror\\="alert(2)"></p>{=<i>a</i> ~b}\n');
+		expect(r.markdown).not.toMatch(/<script|onerror|<img/);
+		expect(r.converted[0].stem).toBe('Pick one');
+	});
+
+	it('prints a report that names every question not converted', () => {
+		const report = formatReport(result);
+		expect(report).toMatch(/10 question\(s\): 5 converted, 5 not converted/);
+		for (const title of ['Reflection', 'Pairs', 'Deadline days', 'Missing word', 'Note']) expect(report).toContain(`"${title}"`);
+	});
+});
+
+// ../shared/fixtures/gift: MIT-licensed GIFT samples with their expected parse as JSON.
+const SHARED = path.resolve('..', 'shared', 'fixtures', 'gift');
+const sharedFiles = (() => {
+	try {
+		return readdirSync(SHARED).filter((f) => f.endsWith('.gift'));
+	} catch {
+		return [];
+	}
+})();
+
+type Expected = {
+	type: string;
+	title: string | null;
+	stem?: { format: string; text: string };
+	hasEmbeddedAnswers?: boolean;
+	choices?: { isCorrect: boolean; weight: number | null; text: { format: string; text: string } }[];
+	isTrue?: boolean;
+};
+
+/** Questions the conversion must report rather than convert, per docs (types and shapes we cannot hold). */
+function mustSkip(q: Expected): boolean {
+	if (['Essay', 'Matching', 'Numerical', 'Description'].includes(q.type) || q.hasEmbeddedAnswers) return true;
+	if (q.type === 'MC') {
+		const full = q.choices!.filter((c) => c.isCorrect).length;
+		return full > 1 || (full === 0 && !q.choices!.some((c) => (c.weight ?? 0) > 0));
+	}
+	if (q.type === 'Short') return !q.choices!.some((c) => c.isCorrect && (c.weight === null || c.weight >= 100));
+	return false;
+}
+
+/** The key GovLearn gives an MC question: the "=" option, else every option with a positive weight. */
+function expectedKey(q: Expected): boolean[] {
+	const full = q.choices!.some((c) => c.isCorrect);
+	return q.choices!.map((c) => (full ? c.isCorrect : (c.weight ?? 0) > 0));
+}
+
+describe.runIf(sharedFiles.length > 0)('GIFT conversion of the shared samples', () => {
+	it('has samples to check', () => {
+		expect(sharedFiles.length).toBeGreaterThanOrEqual(50);
+	});
+
+	for (const file of sharedFiles) {
+		it(`${file}: every question converts or is reported; stems and keys match the expected parse`, () => {
+			const expected = (JSON.parse(readFileSync(path.join(SHARED, file.replace(/\.gift$/, '.json')), 'utf8')) as Expected[]).filter((q) => q.type !== 'Category');
+			const result = convertGift(readFileSync(path.join(SHARED, file), 'utf8'), { locale: 'en' });
+			expect(result.total).toBe(expected.length);
+			expect(result.converted.length + result.skipped.length).toBe(expected.length);
+			const back = parseQuiz(result.markdown || 'x', file);
+			if (result.converted.length) expect(back.errors).toEqual([]);
+
+			expected.forEach((q, i) => {
+				const number = i + 1;
+				const skipped = result.skipped.find((s) => s.number === number);
+				if (mustSkip(q)) {
+					expect(skipped, `question ${number} (${q.type}) must be reported`).toBeTruthy();
+					expect(skipped!.reason.length).toBeGreaterThan(10);
+					expect(skipped!.title).toBe(q.title?.trim() || null);
+					return;
+				}
+				expect(skipped, `question ${number} (${q.type}) was not converted: ${skipped?.reason}`).toBeUndefined();
+				const converted = result.converted.find((c) => c.number === number)!;
+				const written = back.questions.find((x) => x.id === converted.id)!;
+				expect(textOf(written.stem)).toBe(expectedText(q.stem!));
+				if (q.type === 'TF') {
+					expect(written.type).toBe('true-false');
+					expect(written.options.map((o) => o.correct)).toEqual([q.isTrue, !q.isTrue]);
+				} else if (q.type === 'Short') {
+					expect(written.type).toBe('short');
+					expect(written.accepted.map(textOf)).toEqual(q.choices!.filter((c) => c.isCorrect && (c.weight === null || c.weight >= 100)).map((c) => expectedText(c.text)));
+				} else {
+					const key = expectedKey(q);
+					expect(written.type).toBe(key.filter(Boolean).length > 1 ? 'multiple' : 'single');
+					expect(written.options.map((o) => o.correct)).toEqual(key);
+					expect(written.options.map((o) => textOf(o.text))).toEqual(q.choices!.map((c) => expectedText(c.text)));
+				}
+			});
+		});
+	}
+});
