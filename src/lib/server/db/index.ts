@@ -37,7 +37,9 @@ export async function connect(options: { url?: string; dataDir?: string; pglite?
 			max: options.poolSize ?? Number(process.env.DB_POOL_SIZE ?? 10),
 			onnotice: () => {},
 			connect_timeout: 10,
-			idle_timeout: 60
+			idle_timeout: 60,
+			// Reconnect within a second of Postgres coming back (the default waits up to 20 s after a long outage).
+			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1)
 		});
 		const db = drizzlePostgres(client, { schema, logger: queryStatsLogger() });
 		return {

@@ -1,0 +1,93 @@
+// Whether the database is reachable, as this app server sees it. While Postgres is away (restart,
+// failover) postgres.js holds new queries until it can reconnect, so requests would hang for as long
+// as the outage lasts. Instead, once a query fails as "unreachable" or a request has waited suspiciously
+// long and a probe confirms it, the server is marked down: requests answer 503 with Retry-After at once,
+// and a probe on its own connection (not the busy pool) watches for Postgres to come back.
+import postgres from 'postgres';
+import { connection } from '../db';
+import { securityLog } from './log';
+
+const PROBE_TIMEOUT_MS = 2000;
+const RETRY_MS = 250;
+
+let down = false;
+let downSince = 0;
+let recovering: Promise<void> | undefined;
+let suspecting: Promise<void> | undefined;
+let probeClient: postgres.Sql | undefined;
+let pendingPing: Promise<boolean> | undefined;
+let wakeDown: (() => void) | undefined;
+let downSignal = newDownSignal();
+
+function newDownSignal(): Promise<void> {
+	return new Promise((resolve) => (wakeDown = resolve));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One probe query at a time; a probe held up by the outage is awaited again, not repeated. */
+function ping(): Promise<boolean> {
+	pendingPing ??= (async () => {
+		try {
+			const url = process.env.DATABASE_URL;
+			if (url) {
+				// Its own connection, reconnecting quickly, so a busy pool never looks like an outage.
+				probeClient ??= postgres(url, { max: 1, connect_timeout: 5, idle_timeout: 30, backoff: 0.2, onnotice: () => {} });
+				await probeClient`select 1`;
+			} else await connection().ping();
+			return true;
+		} catch {
+			return false;
+		} finally {
+			pendingPing = undefined;
+		}
+	})();
+	return pendingPing;
+}
+
+/** True when the database answers within the probe timeout. */
+export async function databaseReachable(timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+	try {
+		return await Promise.race([ping(), timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+/** The database is known to be away: answer 503 without trying it. */
+export function databaseDown(): boolean {
+	return down;
+}
+
+/** Resolves when the database is next marked down (requests already waiting give up then). */
+export function whenDown(): Promise<void> {
+	return downSignal;
+}
+
+/** A query failed because the database is unreachable. */
+export function markUnavailable(): void {
+	if (down) return;
+	down = true;
+	downSince = Date.now();
+	securityLog('db.down', {});
+	wakeDown?.();
+	recovering ??= (async () => {
+		while (!(await databaseReachable())) await sleep(RETRY_MS);
+		down = false;
+		downSignal = newDownSignal();
+		recovering = undefined;
+		securityLog('db.recovered', { afterMs: Date.now() - downSince });
+	})();
+}
+
+/** A request is taking long: find out whether the database is the reason. */
+export function suspectOutage(): void {
+	// Embedded PGlite cannot go away, and one long query there would look like an outage.
+	if (down || suspecting || !process.env.DATABASE_URL) return;
+	suspecting = databaseReachable().then((ok) => {
+		suspecting = undefined;
+		if (!ok) markUnavailable();
+	});
+}
