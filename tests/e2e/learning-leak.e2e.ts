@@ -6,8 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { splitFrontmatter } from '../../src/lib/server/content/frontmatter';
-import { signIn } from './helpers';
-import { courseDir, courseSlugs, plain, quizOf } from './learning-quiz';
+import { courseDir, courseSlugs, plain, quizOf, signIn } from './learning-quiz';
 
 const buildDir = path.resolve(process.env.BUILD_DIR ?? 'build-e2e');
 

@@ -61,3 +61,16 @@ export async function answerQuiz(page: Page, slug: string, opts: { wrongFirst?: 
 	}
 	return count;
 }
+
+/**
+ * Signs in through the form after the page has settled: typing before hydration can be undone when
+ * Svelte hydrates the (empty) username field.
+ */
+export async function signIn(page: Page, username: string, password = 'govlearn-demo'): Promise<void> {
+	await page.goto('/login');
+	await page.waitForLoadState('networkidle');
+	await page.locator('#username').fill(username);
+	await page.locator('#password').fill(password);
+	await page.locator('form button.primary').click();
+	await expect(page).not.toHaveURL(/\/login/);
+}

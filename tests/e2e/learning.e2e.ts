@@ -1,8 +1,7 @@
 // A learner completes a course from the catalogue to a verified certificate, once with JavaScript and
 // once without; plus the learner's own-attempts rule and the quiz form's guard against blank answers.
 import { expect, test, type Page } from '@playwright/test';
-import { signIn } from './helpers';
-import { answerQuiz, quizOf } from './learning-quiz';
+import { answerQuiz, quizOf, signIn } from './learning-quiz';
 
 /** The fields a browser would post for the quiz form as it stands. */
 async function formFields(page: Page): Promise<URLSearchParams> {

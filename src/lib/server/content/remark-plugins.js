@@ -9,20 +9,34 @@ function walk(node, fn) {
 	if (Array.isArray(node.children)) for (const child of node.children) walk(child, fn);
 }
 
-/** `> [!TIP]` block quotes become `<aside class="callout callout-tip">`; the label comes from CSS per language. */
+/**
+ * `> [!TIP]` block quotes become `<aside class="callout callout-tip">`; the label comes from CSS per
+ * language. mdsvex's remark reads `[!TIP]` as a link reference (label `!TIP`), plain remark as text.
+ */
 export function calloutsPlugin() {
 	/** @param {any} tree */
 	return (tree) => {
 		walk(tree, (node) => {
 			if (node.type !== 'blockquote') return;
 			const para = node.children?.[0];
-			const text = para?.type === 'paragraph' ? para.children?.[0] : undefined;
-			if (!text || text.type !== 'text') return;
-			const match = CALLOUT.exec(text.value);
-			if (!match) return;
-			const kind = match[1].toLowerCase();
-			text.value = text.value.slice(match[0].length);
-			if (!text.value) para.children.shift();
+			const first = para?.type === 'paragraph' ? para.children?.[0] : undefined;
+			if (!first) return;
+			let kind;
+			if (first.type === 'linkReference' && /^!(NOTE|TIP|WARNING|IMPORTANT|CAUTION)$/i.test(String(first.label ?? ''))) {
+				kind = String(first.label).slice(1).toLowerCase();
+				para.children.shift();
+				const next = para.children[0];
+				if (next?.type === 'text') {
+					next.value = next.value.replace(/^\s+/, '');
+					if (!next.value) para.children.shift();
+				}
+			} else if (first.type === 'text') {
+				const match = CALLOUT.exec(first.value);
+				if (!match) return;
+				kind = match[1].toLowerCase();
+				first.value = first.value.slice(match[0].length);
+				if (!first.value) para.children.shift();
+			} else return;
 			if (para.children[0]?.type === 'break') para.children.shift();
 			if (para.children.length === 0) node.children.shift();
 			node.data = { hName: 'aside', hProperties: { className: ['callout', `callout-${kind}`], role: 'note' } };
