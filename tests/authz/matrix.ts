@@ -1,0 +1,111 @@
+// The authorization matrix: for every route, form action and endpoint (see routes.ts), who may use it.
+// Callers are the demo accounts: anonymous, learner, trainer, hr (scope: the whole city), hrEast (scope:
+// the East District) and admin. A caller outside `allow` must be refused: anonymous callers are sent to
+// sign in (or get 401/403), signed-in ones get 403 — or 404 where the object itself is hidden from them.
+// A route missing here fails the test: decide who may use it, then add it.
+import type { FormFields } from '../reliability/http';
+import type { Fixtures } from './fixtures';
+import { fillRoute } from './routes';
+
+export const CALLERS = ['anonymous', 'learner', 'trainer', 'hr', 'hrEast', 'admin'] as const;
+export type Caller = (typeof CALLERS)[number];
+export const ACCOUNTS: Record<Exclude<Caller, 'anonymous'>, string> = { learner: 'learner', trainer: 'trainer', hr: 'hr', hrEast: 'hr-east', admin: 'admin' };
+
+const EVERYONE = CALLERS;
+const SIGNED_IN = ['learner', 'trainer', 'hr', 'hrEast', 'admin'] as const;
+const STUDIO = ['trainer', 'admin'] as const;
+const HR = ['hr', 'hrEast'] as const;
+const ADMIN = ['admin'] as const;
+
+export interface Entry {
+	/** Who may use it. */
+	allow: readonly Caller[];
+	/** The rule in words (shows in failures). */
+	why: string;
+	/** The URL (default: the route with the fixtures' params). */
+	path?: (f: Fixtures) => string | Promise<string>;
+	/** Body of a form action or POST endpoint (default: empty — allowed callers then get a validation answer). */
+	form?: FormFields;
+	/** Statuses an allowed caller may get (default: GET 200; POST anything that is not a refusal or a 5xx). */
+	expect?: number[];
+	/** How signed-in callers outside `allow` are refused (default 403). */
+	refused?: 403 | 404;
+	/** The call ends the caller's session: the test signs in again afterwards. */
+	endsSession?: boolean;
+}
+
+const route = (r: string) => (f: Fixtures) => fillRoute(r, f.params);
+
+export const MATRIX: Record<string, Entry> = {
+	// Public and per-person pages
+	'GET /': { allow: EVERYONE, why: 'public: sends each person home (sign-in when anonymous)', expect: [303] },
+	'GET /login': { allow: EVERYONE, why: 'public sign-in page (signed-in users go on)', expect: [200, 303] },
+	// Empty form: 400 "missing"; a signed-in caller is then sent on by the page (303).
+	'POST /login': { allow: EVERYONE, why: 'public: where anonymous users become signed in', expect: [400, 303] },
+	'GET /logout': { allow: EVERYONE, why: 'public: a GET just goes home', expect: [303] },
+	'POST /logout': { allow: EVERYONE, why: 'public: ends the caller’s own session, if any', expect: [303], endsSession: true },
+	'GET /locale': { allow: EVERYONE, why: 'public, action-only route', expect: [303] },
+	'POST /locale': { allow: EVERYONE, why: 'public: anyone may switch language', form: { locale: 'zh-CN', redirectTo: '/' }, expect: [303] },
+	'GET /healthz': { allow: EVERYONE, why: 'public: load balancers call it without a session' },
+	'GET /verify': { allow: EVERYONE, why: 'public certificate verification form' },
+	'GET /verify/[code]': { allow: EVERYONE, why: 'public: holder, course, date and validity of a code, nothing else' },
+	'GET /certificates/[code]': {
+		allow: ['learner', 'hr', 'hrEast', 'admin'],
+		why: 'the holder (the demo learner), HR over the holder’s department, admins; for anyone else it does not exist',
+		refused: 404
+	},
+	'GET /me': { allow: SIGNED_IN, why: 'own learning' },
+	'GET /account': { allow: SIGNED_IN, why: 'own account' },
+	'POST /account?/password': { allow: SIGNED_IN, why: 'own password (empty form: refused as wrong, nothing changes)', expect: [400] },
+
+	// Learning: every signed-in person is a learner
+	'GET /courses': { allow: SIGNED_IN, why: 'catalogue' },
+	'GET /courses/[course]': { allow: SIGNED_IN, why: 'course overview' },
+	'POST /courses/[course]?/start': { allow: SIGNED_IN, why: 'enrols the caller', expect: [303] },
+	'GET /courses/[course]/[lesson]': { allow: SIGNED_IN, why: 'lesson' },
+	'POST /courses/[course]/[lesson]?/done': { allow: SIGNED_IN, why: 'records the caller’s own progress', expect: [303] },
+	'GET /courses/[course]/images/[file]': { allow: SIGNED_IN, why: 'lesson diagrams' },
+	'GET /courses/[course]/quiz': { allow: SIGNED_IN, why: 'quiz page (no keys before submission)' },
+	// 400 when the caller has used this year's attempts (the demo history has some who have).
+	'POST /courses/[course]/quiz?/start': { allow: SIGNED_IN, why: 'starts the caller’s own attempt', expect: [303, 400] },
+	'POST /courses/[course]/quiz?/submit': { allow: SIGNED_IN, why: 'submits the caller’s own attempt (empty form: invalid)', expect: [400] },
+
+	// HR insights: HR officers, each within their scope
+	'GET /insights': { allow: HR, why: 'HR overview of the own scope' },
+	'GET /insights/completion': { allow: HR, why: 'completion matrix of the own scope' },
+	'GET /insights/departments/[id]': { allow: HR, why: 'a department inside the scope (East District Service Centre)', path: (f) => `/insights/departments/${f.params.id}` },
+	'GET /insights/people/[id]': { allow: HR, why: 'learning record of a person inside the scope (the demo learner)', path: (f) => `/insights/people/${f.ids.learnerId}` },
+	'GET /insights/skills': { allow: HR, why: 'skill-gap heatmap of the own scope' },
+	'GET /insights/skills/[department]/[competency]': { allow: HR, why: 'a gap cell inside the scope' },
+	'POST /insights/skills/[department]/[competency]': { allow: HR, why: 'assign remediation inside the scope (empty form: invalid)', expect: [400] },
+	'GET /insights/trend': { allow: HR, why: 'weekly trend of the own scope' },
+	'GET /insights/export.csv': { allow: HR, why: 'export of the own scope', path: () => '/insights/export.csv?view=completion' },
+	'GET /insights/export.xlsx': { allow: HR, why: 'export of the own scope', path: () => '/insights/export.xlsx?view=completion' },
+
+	// Trainer studio: trainers and admins
+	'GET /studio': { allow: STUDIO, why: 'course status' },
+	'GET /studio/courses/[course]': { allow: STUDIO, why: 'course preview with drafts' },
+	'GET /studio/courses/[course]/analysis': { allow: STUDIO, why: 'item analysis' },
+	'GET /studio/courses/[course]/images/[name]': { allow: STUDIO, why: 'preview images, drafts included' },
+	'GET /studio/courses/[course]/lessons/[lesson]': { allow: STUDIO, why: 'lesson preview, drafts included' },
+	'GET /studio/courses/[course]/quiz': { allow: STUDIO, why: 'quiz preview with the answer key' },
+	'GET /studio/assignments': { allow: STUDIO, why: 'assignments' },
+	'POST /studio/assignments?/create': { allow: STUDIO, why: 'create an assignment (empty form: invalid)', expect: [400] },
+	'GET /studio/assignments/[id]': { allow: STUDIO, why: 'one assignment', path: async (f) => `/studio/assignments/${await f.freshAssignment()}` },
+	'POST /studio/assignments/[id]?/update': { allow: STUDIO, why: 'edit an assignment (empty form: invalid)', path: async (f) => `/studio/assignments/${await f.freshAssignment()}?/update`, expect: [400] },
+	'POST /studio/assignments/[id]?/end': { allow: STUDIO, why: 'end an assignment', path: async (f) => `/studio/assignments/${await f.freshAssignment()}?/end`, expect: [303] },
+	'GET /studio/import': { allow: STUDIO, why: 'GIFT import' },
+	'POST /studio/import': { allow: STUDIO, why: 'GIFT upload (empty form: no file)', expect: [400] },
+	'POST /studio/import/download': { allow: STUDIO, why: 'converted quiz download (empty form: nothing to convert)', expect: [400] },
+
+	// Administration: admins only
+	'GET /admin': { allow: ADMIN, why: 'administration' }
+};
+
+/** The URL to request for an entry (actions get their ?/name unless the entry gives a full path). */
+export async function entryPath(key: string, entry: Entry, f: Fixtures): Promise<string> {
+	if (entry.path) return entry.path(f);
+	const [, target] = key.split(' ');
+	const [routePart, action] = target.split('?');
+	return route(routePart)(f) + (action ? `?${action}` : '');
+}
