@@ -2,8 +2,10 @@
 // department: completion of required assignments per (department, course), and first-attempt
 // mastery per (department, competency). Parents are summed from these by the materialised path, so
 // a person (who has one current department) is counted exactly once in every subtree.
-import { sql, type SQL } from '../db';
+import { type SQL } from 'drizzle-orm';
+import { sql } from '../db';
 import { likePrefix, type Context } from './context';
+import { deptCompletionCells, deptMasteryCells } from './department-rollups';
 
 /** Ids of the departments in the report's subtree. */
 export function subtreeIds(ctx: Context): SQL {
@@ -31,36 +33,11 @@ function periodWhere(ctx: Context, column: SQL): SQL {
  * assigned = people the nearest required assignment applies to; done = a completion in the current
  * period (any completion for one-off assignments); active = not done but enrolled, a lesson done or
  * an attempt made; overdue = not done and the current due date has passed.
- * Columns: department_id, course_id, assigned, done, active, overdue.
+ * Columns: department_id, course_id, assigned, done, active, overdue. Read from the department
+ * rollups (see department-rollups.ts).
  */
 export function completionCells(ctx: Context): SQL {
-	return sql`
-		with sd as (${subtreeIds(ctx)}),
-		ua as (
-			select da.department_id, da.course_id, da.current_due, coalesce(da.period_start, '-infinity'::date) as ps
-			from govlearn_department_assignment da join sd on sd.id = da.department_id
-			where da.required and ${courseWhere(ctx, sql`da.course_id`)}
-		),
-		staff as (
-			select u.department_id, count(*)::int as n
-			from "user" u join sd on sd.id = u.department_id
-			where u.status <> 'inactive'
-			group by u.department_id
-		),
-		prog as (
-			select x.department_id, x.course_id,
-				count(*) filter (where x.last_completed_at >= ua.ps)::int as done,
-				count(*) filter (where (x.last_completed_at is null or x.last_completed_at < ua.ps) and x.last_activity_at is not null)::int as active
-			from insight_user_course x join ua on ua.department_id = x.department_id and ua.course_id = x.course_id
-			where x.staff
-			group by x.department_id, x.course_id
-		)
-		select ua.department_id, ua.course_id, staff.n as assigned,
-			coalesce(prog.done, 0) as done, coalesce(prog.active, 0) as active,
-			case when ua.current_due < current_date then staff.n - coalesce(prog.done, 0) else 0 end as overdue
-		from ua
-		join staff on staff.department_id = ua.department_id
-		left join prog on prog.department_id = ua.department_id and prog.course_id = ua.course_id`;
+	return deptCompletionCells(ctx);
 }
 
 /**
@@ -69,6 +46,9 @@ export function completionCells(ctx: Context): SQL {
  * Columns: department_id, competency_id, earned, possible, people.
  */
 export function masteryCells(ctx: Context): SQL {
+	// Without course or period filters the department rollups hold the same sums.
+	const fast = deptMasteryCells(ctx);
+	if (fast) return fast;
 	const competency = ctx.filters.competency ? sql`f.competency_id = ${ctx.filters.competency}` : sql`true`;
 	const course = ctx.filters.course ? sql`f.course_id = ${ctx.filters.course}` : sql`true`;
 	return sql`

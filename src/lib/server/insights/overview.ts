@@ -2,6 +2,7 @@ import { db, rows, sql } from '../db';
 import { completionPeriod, subtreeIds } from './cells';
 import { addCounts, completionFor, courseColumns, emptyCounts, type Counts } from './completion';
 import type { Context } from './context';
+import { deptStaffAndHours } from './department-rollups';
 import { largestGaps, type Gap } from './skills';
 
 export const DEFAULT_ANNUAL_TARGET = 50;
@@ -31,6 +32,7 @@ export interface Overview {
 async function staffAndHours(ctx: Context) {
 	const [r] = await rows<{ staff: number; total: number; reached: number; target: string | null }>(
 		db,
+		deptStaffAndHours(ctx, DEFAULT_ANNUAL_TARGET) ??
 		sql`with su as (select u.id from "user" u where u.status <> 'inactive' and u.department_id in (${subtreeIds(ctx)})),
 		per as (
 			select c.user_id, sum(c.hours) as h from completion c join su on su.id = c.user_id

@@ -1,6 +1,8 @@
-import { db, rows, sql, type SQL } from '../db';
+import { type SQL } from 'drizzle-orm';
+import { db, rows, sql } from '../db';
 import { completionPeriod, courseWhere, periodWhere } from './cells';
 import { likePrefix, nameSql, type Context } from './context';
+import { deptStaffPage } from './department-rollups';
 
 export type PersonStatus = 'completed' | 'in-progress' | 'not-started';
 
@@ -109,12 +111,8 @@ export function toStaffRow(r: FigureRow): StaffRow {
 /** Staff of the report root's subtree, a page at a time, by department then name. */
 export async function departmentStaff(ctx: Context, page = 1): Promise<{ people: StaffRow[]; total: number; page: number; pageCount: number }> {
 	const offset = (Math.max(1, page) - 1) * PAGE_SIZE;
-	const people = sql`
-		select u.id, u.username, u.display_name, u.department_id, ${nameSql(ctx.locale)} as department_name, count(*) over ()::int as total
-		from "user" u join department d on d.id = u.department_id
-		where d.path like ${likePrefix(ctx.root.path)} and u.status <> 'inactive'
-		order by u.department_id = ${ctx.root.id} desc, department_name, u.department_id, u.display_name, u.id
-		limit ${PAGE_SIZE} offset ${offset}`;
+	// Staff counts per department pick the departments the page falls in: no sort of the whole subtree.
+	const people = deptStaffPage(ctx, offset, PAGE_SIZE);
 	const found = await rows<FigureRow>(db, sql`${personFigures(ctx, people)} order by p.department_id = ${ctx.root.id} desc, p.department_name, p.department_id, p.display_name, p.id`);
 	const total = found.length ? Number(found[0].total) : 0;
 	return { people: found.map(toStaffRow), total, page: Math.max(1, page), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };

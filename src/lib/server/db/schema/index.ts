@@ -3,3 +3,4 @@ export * from './audit';
 export * from './content';
 export * from './learning';
 export * from './insights';
+export * from './rollups';
