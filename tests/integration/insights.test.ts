@@ -554,6 +554,18 @@ describe('the HR scope', () => {
 		expect(() => insights.parseFilters(new URLSearchParams('department=abc'))).toThrow();
 		expect(insights.parseFilters(new URLSearchParams('department=&course=c1'))).toEqual({ course: 'c1' });
 	});
+
+	it('offers only the scope’s departments in the filters, as an indented tree', async () => {
+		const org = await buildOrg();
+		const options = await insights.filterOptions(await ctxFor(org.a));
+		expect(options.departments.map((d) => [d.id, d.depth])).toEqual([
+			[String(org.a.id), 0],
+			[String(org.a1.id), 1],
+			[String(org.a2.id), 1]
+		]);
+		expect(options.courses.map((c) => c.id)).toEqual(['c1', 'c2', 'c3']);
+		expect(options.competencies.map((k) => k.id)).toEqual(['k1', 'k2', 'k3']);
+	});
 });
 
 describe('remediation', () => {

@@ -57,12 +57,12 @@ export interface Option {
 export async function filterOptions(ctx: Context): Promise<{ departments: Option[]; courses: Option[]; competencies: Option[] }> {
 	const found = await rows<{ kind: string; id: string; name: string; depth: number | null }>(
 		db,
-		sql`(select 'department' as kind, d.id::text as id, ${nameSql(ctx.locale)} as name, d.depth - ${ctx.scope.depth} as depth, d.path as sort, 0 as pos
+		sql`select * from ((select 'department' as kind, d.id::text as id, ${nameSql(ctx.locale)} as name, d.depth - ${ctx.scope.depth} as depth, d.path as sort, 0 as pos
 			from department d where d.path like ${likePrefix(ctx.scope.path)})
 		union all
 		(select 'course', c.id, ${sql.raw(ctx.locale === 'en' ? 'c.title_en' : 'c.title_zh')}, null, '', c.position from course c where c.present and not c.draft)
 		union all
-		(select 'competency', k.id, ${sql.raw(ctx.locale === 'en' ? 'k.name_en' : 'k.name_zh')}, null, '', k.position from competency k)
+		(select 'competency', k.id, ${sql.raw(ctx.locale === 'en' ? 'k.name_en' : 'k.name_zh')}, null, '', k.position from competency k)) options
 		order by kind, sort collate "C", pos`
 	);
 	const pick = (kind: string) => found.filter((r) => r.kind === kind).map((r) => ({ id: String(r.id), name: r.name, ...(r.depth === null ? {} : { depth: Number(r.depth) }) }));

@@ -1,0 +1,9 @@
+import { requireScope } from '$lib/server/auth/guards';
+import * as insights from '$lib/server/insights';
+import { getLocale } from '$lib/paraglide/runtime';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async ({ url }) => {
+	const user = requireScope();
+	return insights.download(user.scope, user, url, 'csv', getLocale());
+};
