@@ -181,6 +181,32 @@ describe('attempts', () => {
 		expect(await db.select().from(schema.completion)).toHaveLength(0); // lessons not done yet
 	});
 
+	it('asks once about blank answers when the form says so, recording nothing until confirmed', async () => {
+		const user = await person();
+		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		if (!started.ok) throw new Error(started.reason);
+		const form = await formFor(started.attemptId, { 'fx-q1': [1], 'fx-q4': 'ABC' });
+		const asked = await learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN', new Date(), { requireAll: true });
+		expect(asked.status).toBe('incomplete');
+		if (asked.status !== 'incomplete') return;
+		expect(asked.questions).toHaveLength(2);
+		expect((await answersOf(started.attemptId)).size).toBe(0);
+		const confirmed = await learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN');
+		expect(confirmed).toMatchObject({ status: 'submitted', score: 50, passed: false });
+	});
+
+	it('describes the quiz page: standing, the open attempt without keys, and past attempts', async () => {
+		const user = await person();
+		await take(user.id, basics, RIGHT);
+		await learning.startAttempt(user.id, basics, 'en');
+		const view = await learning.quizView(user.id, basics, 'en');
+		expect(view).toMatchObject({ attemptsThisYear: 2, attemptsLeft: 1, passedThisYear: true, completedThisYear: false, questionCount: 4 });
+		expect(view.lessonsLeft.map((l) => l.slug)).toEqual(['welcome', 'details']);
+		expect(view.open?.questions.map((q) => q.field).sort()).toEqual(['q0', 'q1', 'q2', 'q3']);
+		expect(view.history).toHaveLength(1);
+		expect(JSON.stringify(view)).not.toMatch(/FIXTURE-EXPLANATION|"correct"|"accepted"|Beta Code/);
+	});
+
 	it('starts one attempt for a double click and resumes it until submitted', async () => {
 		const user = await person();
 		const [a, b] = await Promise.all([learning.startAttempt(user.id, basics, 'zh-CN'), learning.startAttempt(user.id, basics, 'zh-CN')]);
