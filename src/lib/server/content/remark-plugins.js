@@ -1,6 +1,9 @@
 // Remark plugins for mdsvex (which runs its own, older remark): plain tree walks, no dependencies,
 // because svelte.config.js loads this file with Node directly.
 
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
 const CALLOUT = /^\[!(NOTE|TIP|WARNING|IMPORTANT|CAUTION)\]\s*/i;
 
 /** @param {any} node @param {(node: any) => void} fn */
@@ -44,7 +47,25 @@ export function calloutsPlugin() {
 	};
 }
 
-/** Relative image paths (`images/flow.svg`) point at the course's asset route. */
+/**
+ * The intrinsic size of an SVG file from its root element (width/height, else the viewBox).
+ * @param {string} file
+ * @returns {{ width: number, height: number } | undefined}
+ */
+function svgSize(file) {
+	if (!file.endsWith('.svg') || !existsSync(file)) return undefined;
+	const root = /<svg\b[^>]*>/.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
+	const attr = (/** @type {string} */ name) => /** @type {RegExpExecArray | null} */ (new RegExp(`\\s${name}="([^"]*)"`).exec(root))?.[1];
+	let width = Number.parseFloat(attr('width') ?? '');
+	let height = Number.parseFloat(attr('height') ?? '');
+	if (!(width > 0 && height > 0)) {
+		const box = (attr('viewBox') ?? '').trim().split(/[\s,]+/).map(Number);
+		[width, height] = [box[2], box[3]];
+	}
+	return width > 0 && height > 0 ? { width: Math.round(width), height: Math.round(height) } : undefined;
+}
+
+/** Relative image paths (`images/flow.svg`) point at the course's asset route, with their size. */
 export function contentImagesPlugin() {
 	/** @param {any} tree @param {any} file */
 	return (tree, file) => {
@@ -54,7 +75,11 @@ export function contentImagesPlugin() {
 		walk(tree, (node) => {
 			if (node.type !== 'image' || typeof node.url !== 'string') return;
 			if (/^(?:[a-z]+:|\/)/i.test(node.url)) return;
-			node.url = `/courses/${course}/images/${node.url.replace(/^\.\//, '').replace(/^images\//, '')}`;
+			const name = node.url.replace(/^\.\//, '').replace(/^images\//, '');
+			node.url = `/courses/${course}/images/${name}`;
+			// Width and height reserve the image's space before it arrives (no layout shift on slow lines).
+			const size = svgSize(path.join(path.dirname(filename), 'images', name));
+			if (size) node.data = { ...node.data, hProperties: { ...node.data?.hProperties, width: size.width, height: size.height, loading: 'lazy', decoding: 'async' } };
 		});
 	};
 }
