@@ -1,0 +1,81 @@
+// The short version of `npm run test:reliability`, for `npm test`: two app servers from the built app
+// on a scratch Postgres cluster, started at the same moment on an empty database; a few seconds of
+// virtual learners without loss; an app server SIGKILLed mid-load; Postgres stopped and started mid-load.
+import { expect, test } from '@playwright/test';
+import postgres from 'postgres';
+import { e2eBuildDir } from '../reliability/app';
+import { createLearners, crashDuringLoad, environment, loadWithoutLoss, postgresRestartDuringLoad, severalServers, type Environment } from '../reliability/scenarios';
+
+let env: Environment;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+	env = await environment({ buildDir: e2eBuildDir(), pgPort: 4277, appPorts: [4264, 4265], database: 'cluster' });
+});
+
+test.afterAll(async () => {
+	await env?.close();
+});
+
+test('two app servers started at once on an empty database share sessions and throttling; content is synced once', async () => {
+	test.setTimeout(180_000);
+	const outcome = await severalServers(env, 'learner', 'govlearn-demo');
+	console.log('several servers:', JSON.stringify(outcome.figures));
+	expect(outcome.problems).toEqual([]);
+	expect(outcome.figures).toMatchObject({ servers: 2, contentSyncedBy: 1, sessionAcross: true, throttledAcross: true });
+});
+
+test('learners on both servers lose no submission (short load)', async () => {
+	test.setTimeout(180_000);
+	const users = await createLearners(env.sql, 20, 'short');
+	const outcome = await loadWithoutLoss(env, users, 4000);
+	console.log('load:', JSON.stringify(outcome.figures));
+	expect(outcome.problems).toEqual([]);
+	expect(outcome.figures.stored).toBe(outcome.figures.acknowledged);
+});
+
+test('an app server killed with SIGKILL mid-load loses no acknowledged submission; retries succeed once', async () => {
+	test.setTimeout(240_000);
+	const users = await createLearners(env.sql, 20, 'kill');
+	const outcome = await crashDuringLoad(env, users, 6000, 1500, 500);
+	console.log('crash:', JSON.stringify(outcome.figures));
+	expect(outcome.problems).toEqual([]);
+	expect(outcome.figures.stored).toBe(outcome.figures.acknowledged);
+});
+
+test('while Postgres restarts the app answers 503 and /healthz says degraded; it recovers by itself', async () => {
+	test.setTimeout(240_000);
+	const users = await createLearners(env.sql, 20, 'pg');
+	const outcome = await postgresRestartDuringLoad(env, users, 6000, 1500, 2000);
+	console.log('Postgres restart:', JSON.stringify(outcome.figures));
+	expect(outcome.problems).toEqual([]);
+	expect(outcome.figures.duringOutage.healthz['503 degraded']).toBeGreaterThan(0);
+});
+
+test('the database driver fails a query on a dead connection instead of crashing the process (patched postgres.js)', async () => {
+	// porsager/postgres#1208: a reserved connection whose backend was terminated threw from a timer
+	// (an uncaught exception: the app server died). Patched in patches/postgres+*.patch.
+	const sql = postgres(env.databaseUrl, { max: 2, onnotice: () => {} });
+	const outcome = (query: Promise<unknown>) =>
+		Promise.race([
+			query.then(
+				() => 'ok',
+				(e: { code?: string }) => e.code ?? 'error'
+			),
+			new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 10_000))
+		]);
+	try {
+		const reserved = await sql.reserve();
+		const [{ pid }] = await reserved<{ pid: number }[]>`select pg_backend_pid() as pid`;
+		await env.sql`select pg_terminate_backend(${pid})`;
+		const answers = [await outcome(reserved`select 1`), await outcome(reserved`select 1`), await outcome(reserved`select 1`)];
+		expect(answers).toEqual(['CONNECTION_CLOSED', 'CONNECTION_CLOSED', 'CONNECTION_CLOSED']);
+		reserved.release();
+		// The pool recovers: the dead connection fails once at most, then reconnects.
+		const after = [await outcome(sql`select 1`), await outcome(sql`select 1`), await outcome(sql`select 1`)];
+		expect(after.slice(1)).toEqual(['ok', 'ok']);
+	} finally {
+		await sql.end({ timeout: 2 });
+	}
+});
