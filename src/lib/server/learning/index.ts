@@ -6,4 +6,3 @@ export { markLessonDone, startCourse } from './progress';
 export { attemptHistory, quizView, attemptQuestions, attemptResult, openAttempt, startAttempt, submitAttempt, type ShownQuestion, type ResultQuestion, type StartResult, type SubmitResult, type SubmittedValues } from './attempts';
 export { annualTarget, certificateCode, certificateFor, completeIfDone, hoursInYear, verifyCertificate, type CertificateView } from './completion';
 export { assignedCourses, competencyMastery, dashboard, type AssignmentStatus } from './me';
-export { formatDate, formatHours } from './format';

@@ -1,5 +1,6 @@
 import { requireUser } from '$lib/server/auth/guards';
 import * as learning from '$lib/server/learning';
+import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -10,6 +11,6 @@ export const load: PageServerLoad = async () => {
 	return {
 		displayName: user.displayName,
 		...view,
-		certificates: view.certificates.map((c) => ({ ...c, date: learning.formatDate(c.completedAt, locale) }))
+		certificates: view.certificates.map((c) => ({ ...c, date: formatter(locale).date(c.completedAt) }))
 	};
 };

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
 import * as learning from '$lib/server/learning';
+import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ params }) => {
 	const view = await learning.courseView(user.id, course, locale);
 	return {
 		...view,
-		completion: view.completion ? { ...view.completion, date: learning.formatDate(view.completion.completedAt, locale) } : null
+		completion: view.completion ? { ...view.completion, date: formatter(locale).date(view.completion.completedAt) } : null
 	};
 };
 

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
 import * as learning from '$lib/server/learning';
+import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -15,9 +16,9 @@ export const load: PageServerLoad = async ({ params, url }) => {
 		holderName: cert.holderName,
 		department: locale === 'en' ? cert.departmentEn : cert.departmentZh,
 		courseTitle: locale === 'en' ? cert.courseTitleEn : cert.courseTitleZh,
-		hours: learning.formatHours(cert.hours),
+		hours: formatter(locale).dec(cert.hours),
 		score: cert.score,
-		date: learning.formatDate(cert.completedAt, locale),
+		date: formatter(locale).date(cert.completedAt),
 		revoked: cert.revoked,
 		verifyUrl: `${url.origin}/verify/${cert.code}`
 	};

@@ -1,5 +1,6 @@
 import { error } from '@sveltejs/kit';
 import * as learning from '$lib/server/learning';
+import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ params }) => {
 		code: found.code,
 		holderName: found.holderName,
 		courseTitle: locale === 'en' ? found.courseTitleEn : found.courseTitleZh,
-		date: learning.formatDate(found.completedAt, locale),
+		date: formatter(locale).date(found.completedAt),
 		valid: found.valid
 	};
 };

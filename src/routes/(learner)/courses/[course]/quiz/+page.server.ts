@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guards';
 import * as learning from '$lib/server/learning';
+import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,14 +16,14 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	if (!course) error(404, 'not found');
 	const locale = getLocale();
 	const view = await learning.quizView(user.id, course, locale);
-	const history = view.history.map((h) => ({ ...h, date: h.submittedAt ? learning.formatDate(h.submittedAt, locale) : '' }));
+	const history = view.history.map((h) => ({ ...h, date: h.submittedAt ? formatter(locale).date(h.submittedAt) : '' }));
 	const requested = url.searchParams.get('attempt');
 	if (requested === null) return { ...view, history, result: null };
 	const id = attemptId.safeParse(requested);
 	// Someone else's attempt, an open one or a made-up number: all simply do not exist here.
 	const result = id.success ? await learning.attemptResult(user.id, course, id.data, locale) : undefined;
 	if (!result) error(404, 'not found');
-	return { ...view, history, open: null, result: { ...result, date: learning.formatDate(result.submittedAt, locale) } };
+	return { ...view, history, open: null, result: { ...result, date: formatter(locale).date(result.submittedAt) } };
 };
 
 export const actions: Actions = {
