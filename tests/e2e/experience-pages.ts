@@ -1,0 +1,119 @@
+// Every page of the app, found from src/routes, with a concrete URL on the demo organisation and the
+// roles that can see it. The accessibility sweep and the coverage check both read this list, so a new
+// page without an entry here fails the suite instead of going unchecked.
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { signIn } from './helpers';
+
+export type Role = 'anonymous' | 'learner' | 'trainer' | 'hr' | 'hr-east' | 'admin';
+export type Lang = 'zh-CN' | 'en';
+export const LANGS: Lang[] = ['zh-CN', 'en'];
+/** Each role is one demo account; every account also holds the learner role. */
+export const ROLES: Role[] = ['anonymous', 'learner', 'trainer', 'hr', 'hr-east', 'admin'];
+
+const SIGNED_IN: Role[] = ['learner', 'trainer', 'hr', 'hr-east', 'admin'];
+const STUDIO: Role[] = ['trainer', 'admin'];
+const INSIGHTS: Role[] = ['hr', 'hr-east'];
+const ADMIN: Role[] = ['admin'];
+
+export type Resolver = (ctx: { page: Page; browser: Browser; baseURL: string }) => Promise<string>;
+
+export interface PageCase {
+	/** SvelteKit route id, e.g. /(learner)/courses/[course]. */
+	route: string;
+	/** What this case shows, when one route has several states. */
+	label?: string;
+	roles: Role[];
+	/** A path, or a function that finds one on the running app. */
+	url: string | Resolver;
+	/** The HTTP status the page answers with (error pages). */
+	status?: number;
+}
+
+/** Routes with a +page file that never render (they redirect or only take a POST). */
+export const NOT_PAGES = new Set(['/', '/locale', '/(public)/logout']);
+
+/** The href of the first link on `from` matching `selector` (so ids and codes come from the live data). */
+function firstLink(from: string, selector: string): Resolver {
+	return async ({ page }) => {
+		await page.goto(from);
+		const link = page.locator(selector).first();
+		await expect(link, `a link ${selector} on ${from}`).toBeAttached();
+		const href = new URL((await link.getAttribute('href'))!, page.url());
+		return href.pathname + href.search;
+	};
+}
+
+export const COURSE = 'smart-government-basics';
+export const LESSON = 'from-e-government';
+
+export const PAGES: PageCase[] = [
+	{ route: '/(public)/login', roles: ['anonymous'], url: '/login' },
+	{ route: '/(public)/verify', roles: ['anonymous', 'learner'], url: '/verify' },
+	{ route: '/(public)/verify', label: 'malformed code', roles: ['anonymous'], url: '/verify?code=%3F%3F' },
+	{ route: '/(public)/verify/[code]', label: 'unknown code', roles: ['anonymous'], url: '/verify/nope', status: 404 },
+	{ route: '/(public)/verify/[code]', roles: ['anonymous'], url: firstLinkAs('learner', '/me', 'a[href^="/certificates/"]', (href) => href.replace('/certificates/', '/verify/')) },
+	{ route: '/(public)/certificates/[code]', roles: ['learner'], url: firstLink('/me', 'a[href^="/certificates/"]') },
+	{ route: '/(public)/activate/[token]', roles: ['anonymous'], url: '/activate/not-a-real-token', status: 404 },
+	{ route: '/+error', label: '404', roles: ['anonymous', 'learner'], url: '/no-such-page', status: 404 },
+	{ route: '/+error', label: '403', roles: ['learner'], url: '/admin', status: 403 },
+
+	{ route: '/(learner)/me', roles: SIGNED_IN, url: '/me' },
+	{ route: '/(learner)/account', roles: SIGNED_IN, url: '/account' },
+	{ route: '/(learner)/courses', roles: SIGNED_IN, url: '/courses' },
+	{ route: '/(learner)/courses', label: 'no match', roles: ['learner'], url: '/courses?q=zzzz-nothing' },
+	{ route: '/(learner)/courses/[course]', roles: SIGNED_IN, url: `/courses/${COURSE}` },
+	{ route: '/(learner)/courses/[course]/[lesson]', roles: SIGNED_IN, url: `/courses/${COURSE}/${LESSON}` },
+	{ route: '/(learner)/courses/[course]/quiz', roles: SIGNED_IN, url: `/courses/${COURSE}/quiz` },
+	{ route: '/(learner)/courses/[course]/quiz', label: 'result', roles: ['learner'], url: firstLink('/courses/integrated-service/quiz', '.history a[href*="attempt="]') },
+
+	{ route: '/(studio)/studio', roles: STUDIO, url: '/studio' },
+	{ route: '/(studio)/studio/courses/[course]', roles: STUDIO, url: `/studio/courses/${COURSE}` },
+	{ route: '/(studio)/studio/courses/[course]', label: 'draft', roles: ['trainer'], url: '/studio/courses/ai-assistants' },
+	{ route: '/(studio)/studio/courses/[course]/lessons/[lesson]', roles: STUDIO, url: `/studio/courses/${COURSE}/lessons/${LESSON}` },
+	{ route: '/(studio)/studio/courses/[course]/quiz', roles: STUDIO, url: `/studio/courses/${COURSE}/quiz` },
+	{ route: '/(studio)/studio/courses/[course]/analysis', roles: STUDIO, url: `/studio/courses/${COURSE}/analysis` },
+	{ route: '/(studio)/studio/assignments', roles: STUDIO, url: '/studio/assignments' },
+	{ route: '/(studio)/studio/assignments/[id]', roles: STUDIO, url: firstLink('/studio/assignments', 'main a[href^="/studio/assignments/"]:not([href*="?"])') },
+	{ route: '/(studio)/studio/import', roles: STUDIO, url: '/studio/import' },
+
+	{ route: '/(insights)/insights', roles: INSIGHTS, url: '/insights' },
+
+	{ route: '/(admin)/admin', roles: ADMIN, url: '/admin' }
+];
+
+/** Like firstLink, but looked up as another user in a throwaway context (e.g. a code only its holder sees). */
+function firstLinkAs(role: Role, from: string, selector: string, map: (href: string) => string): Resolver {
+	return async ({ browser, baseURL }) => {
+		const context = await browser.newContext({ baseURL, locale: 'zh-CN' });
+		try {
+			const other = await context.newPage();
+			await signIn(other, role);
+			return map(await firstLink(from, selector)({ page: other, browser, baseURL }));
+		} finally {
+			await context.close();
+		}
+	};
+}
+
+/** Route ids of every +page.svelte under src/routes. */
+export function pageRoutes(root = 'src/routes'): string[] {
+	const found: string[] = [];
+	const walk = (dir: string) => {
+		for (const name of readdirSync(dir)) {
+			const full = path.join(dir, name);
+			if (statSync(full).isDirectory()) walk(full);
+			else if (name === '+page.svelte') found.push('/' + path.relative(root, dir).split(path.sep).join('/'));
+		}
+	};
+	walk(root);
+	return found.map((r) => (r === '/' ? '/' : r.replace(/\/$/, ''))).sort();
+}
+
+/** Signs `context` in as `role` in `lang` (the language cookie is what a saved choice becomes at sign-in). */
+export async function enter(context: BrowserContext, page: Page, role: Role, lang: Lang, origin: string): Promise<void> {
+	await context.clearCookies();
+	if (role !== 'anonymous') await signIn(page, role);
+	await context.addCookies([{ name: 'govlearn_locale', value: lang, url: origin }]);
+}
