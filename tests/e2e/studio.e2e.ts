@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { DEMO_PASSWORD } from './helpers';
 
@@ -149,6 +150,26 @@ test.describe('trainer studio', () => {
 		await page.getByRole('button', { name: /^(转换|Convert)$/ }).click();
 		await expect(page.getByRole('alert')).toContainText(/UTF-8|binary/);
 	});
+});
+
+test('studio pages have no serious or critical accessibility violations and one h1', async ({ page }) => {
+	await signIn(page, 'trainer');
+	const problems: string[] = [];
+	const sweep = async (where: string) => {
+		expect(await page.locator('h1').count(), where).toBe(1);
+		const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+		for (const v of results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+			problems.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+	};
+	for (const path of ['/studio', `/studio/courses/${DRAFT}?lang=en`, `/studio/courses/${DRAFT}/lessons/checking-output?lang=zh-CN`, `/studio/courses/${DRAFT}/quiz?lang=en`, `/studio/courses/${PUBLISHED}/analysis`, '/studio/assignments?person=learner', '/studio/import']) {
+		await page.goto(path);
+		await sweep(path);
+	}
+	await page.locator('#file').setInputFiles('tests/fixtures/gift/civic-bank.gift');
+	await page.getByRole('button', { name: /^(转换|Convert)$/ }).click();
+	await expect(page.locator('.report')).toBeVisible();
+	await sweep('/studio/import (result)');
+	expect(problems).toEqual([]);
 });
 
 test.describe('studio access', () => {
