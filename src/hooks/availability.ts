@@ -20,17 +20,19 @@ export const handleAvailability: Handle = async ({ event, resolve }) => {
 
 	let response: Response | undefined;
 	const timer = setTimeout(suspectOutage, SUSPECT_AFTER_MS);
+	const outage = whenDown();
 	try {
 		const work = resolve(event);
 		// The request goes on in the background if the outage wins; its late failure is not unhandled.
 		work.catch(() => {});
-		response = await Promise.race([work, whenDown().then(() => undefined)]);
+		response = await Promise.race([work, outage.promise.then(() => undefined)]);
 	} catch (error) {
 		// Thrown outside load/actions (the session lookup in handleAuth, for one).
 		if (!isDatabaseUnavailable(error)) throw error;
 		event.locals.dbUnavailable = true;
 	} finally {
 		clearTimeout(timer);
+		outage.cancel();
 	}
 	if (!response || event.locals.dbUnavailable) {
 		markUnavailable();
