@@ -1,15 +1,16 @@
 import { hash, verify } from '@node-rs/argon2';
+import { hashSlot } from './hash-queue';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. `algorithm: 2` is Argon2id (a const enum upstream).
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, algorithm: 2 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-	return hash(password.normalize('NFKC'), OPTIONS);
+	return hashSlot(() => hash(password.normalize('NFKC'), OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
 	try {
-		return await verify(passwordHash, password.normalize('NFKC'));
+		return await hashSlot(() => verify(passwordHash, password.normalize('NFKC')));
 	} catch {
 		return false;
 	}

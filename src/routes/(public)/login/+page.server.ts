@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit, safeIp } from '$lib/server/audit';
 import { signIn } from '$lib/server/auth/login';
+import { hashBacklog } from '$lib/server/auth/hash-queue';
 import { sessionCookie } from '$lib/server/auth/session';
 import { beginAttempt, recordAddressFailure, recordSuccess } from '$lib/server/auth/throttle';
 import { db, schema } from '$lib/server/db';
@@ -36,6 +37,12 @@ export const actions: Actions = {
 		const parsed = form.safeParse(data);
 		const username = typeof data.username === 'string' ? data.username.slice(0, 128) : '';
 		if (!parsed.success) return fail(400, { username, error: 'missing' as const });
+		// More sign-ins than this server can check in time: say so now, before anything is counted.
+		const busy = hashBacklog();
+		if (busy > 0) {
+			event.setHeaders({ 'retry-after': String(busy) });
+			return fail(503, { username, error: 'busy' as const, retryAfter: busy });
+		}
 
 		const ip = safeIp(event);
 		// Counted before the password is checked, so parallel guesses cannot outrun the limit.
