@@ -14,8 +14,10 @@ export interface LoadOptions {
 	clientHeaders?: (index: number) => Record<string, string>;
 	/** Per request: method, path, headers, body (e.g. each quiz submission its own attempt). */
 	next?: () => { method?: string; path: string; headers?: Record<string, string>; body?: string } | undefined;
-	/** Statuses that count as success (default 2xx). */
+	/** Statuses that are not errors (default 2xx). */
 	ok?: (status: number) => boolean;
+	/** Statuses that did what was asked (default: `ok`); their own p95 is reported too. */
+	success?: (status: number) => boolean;
 	timeoutSeconds?: number;
 }
 
@@ -27,6 +29,9 @@ export interface LoadResult {
 	p95: number;
 	p99: number;
 	max: number;
+	/** Responses that did what was asked, per second, and their p95. */
+	successRps: number;
+	successP95: number;
 	/** Responses with an unexpected status, connection errors and timeouts. */
 	errors: number;
 	timeouts: number;
@@ -41,8 +46,10 @@ export function percentile(sorted: number[], p: number): number {
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
 	const latencies: number[] = [];
+	const successLatencies: number[] = [];
 	const statuses: Record<string, number> = {};
 	const ok = options.ok ?? ((s: number) => s >= 200 && s < 300);
+	const success = options.success ?? ok;
 	let bad = 0;
 	let clients = 0;
 	const started = performance.now();
@@ -74,10 +81,12 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 		latencies.push(time);
 		statuses[status] = (statuses[status] ?? 0) + 1;
 		if (!ok(status)) bad++;
+		if (success(status)) successLatencies.push(time);
 	});
 	const result = await instance;
 	const seconds = (performance.now() - started) / 1000;
 	latencies.sort((a, b) => a - b);
+	successLatencies.sort((a, b) => a - b);
 	return {
 		requests: latencies.length,
 		seconds,
@@ -86,6 +95,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 		p95: percentile(latencies, 95),
 		p99: percentile(latencies, 99),
 		max: latencies[latencies.length - 1] ?? NaN,
+		successRps: successLatencies.length / seconds,
+		successP95: percentile(successLatencies, 95),
 		errors: bad + result.errors,
 		timeouts: result.timeouts,
 		statuses

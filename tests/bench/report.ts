@@ -10,6 +10,8 @@ export interface Row {
 	rps?: number;
 	errors?: number;
 	timeouts?: number;
+	successRps?: number;
+	successP95?: number;
 	statuses?: Record<string, number>;
 	/** Largest server RSS sampled while the case ran. */
 	peakRssMb?: number;

@@ -36,7 +36,7 @@ const wanted = (name: string) => !only || only.test(name);
 const INSIGHTS = [
 	{ key: 'overview', path: (_dept: number) => '/insights' },
 	{ key: 'completion', path: (_dept: number) => '/insights/completion' },
-	{ key: 'heatmap', path: (_dept: number) => '/insights/heatmap' },
+	{ key: 'heatmap', path: (_dept: number) => '/insights/skills' },
 	{ key: 'drill-down', path: (dept: number) => `/insights/departments/${dept}` }
 ];
 const EXPORT_PATH = '/insights/export.csv?view=staff';
@@ -71,7 +71,7 @@ async function main() {
 				const a = await countQueries(small, smallUrl, library);
 				log(`queries per request at ${scale.learners.toLocaleString('en')} learners…`);
 				const b = await countQueries(big, bigUrl, library);
-				for (const key of Object.keys(b)) queryCounts[key] = { small: a[key] ?? '-', large: b[key], equal: a[key] === b[key] };
+				for (const key of Object.keys(b)) queryCounts[key] = { small: a[key] ?? '-', large: b[key], equal: steady(a[key]) === steady(b[key]) && !/HTTP|\?/.test(b[key]) };
 			} finally {
 				await dropSessions(small, started, []);
 				await small.end();
@@ -103,6 +103,9 @@ async function scaleOf(sql: Sql): Promise<{ learners: number } | undefined> {
 		return undefined;
 	}
 }
+
+/** The steady-state count of "cold→warm". */
+const steady = (count: string | undefined) => (count ?? '').split('→').at(-1);
 
 function siblingUrl(url: string, suffix: string): string {
 	const u = new URL(url);
@@ -141,15 +144,16 @@ async function countQueries(sql: Sql, url: string, library: Library): Promise<Re
 		const [learnerCookie] = await createSessions(sql, [learner.id]);
 		const course = library.courses.find((c) => !c.draft && c.errors.length === 0)!;
 		const lessonPath = `/courses/${course.slug}/${course.lessons.find((l) => !l.draft)!.slug}`;
+		// Each GET three times: the first may also slide the session or warm a cache; the last is what a
+		// page costs in steady state, and that is what must not grow with the data.
 		const count = async (key: string, p: string, init: RequestInit) => {
 			const counts: string[] = [];
-			for (let i = 0; i < 2; i++) {
+			for (let i = 0; i < (init.method === 'POST' ? 1 : 3); i++) {
 				const res = await fetch(server.url + p, { redirect: 'manual', ...init, headers: { origin: server.url, accept: 'text/html', ...(init.headers as object) } });
 				await res.arrayBuffer();
 				counts.push(res.status >= 400 ? `HTTP ${res.status}` : (res.headers.get('x-query-count') ?? '?'));
-				if (init.method === 'POST') break;
 			}
-			out[key] = counts[1] === undefined || counts[0] === counts[1] ? counts[0] : `${counts[0]}→${counts[1]}`;
+			out[key] = counts[0] === counts.at(-1) ? counts[0] : `${counts[0]}→${counts.at(-1)}`;
 		};
 		for (const [scope, dept, cookie] of [
 			['org', scopes.root, hrCookie],
@@ -295,16 +299,16 @@ async function runLoad(server: AppServer, sql: Sql, library: Library, rows: Row[
 		// Shedding load (429/503 with Retry-After) is allowed; a timeout or any other answer is not.
 		await measure(
 			{ name: 'sign-in, 20 conn', connections: 20, target: '≥ 60/s signed in, p95 ≤ 500 ms; beyond: 429/503 + Retry-After' },
-			(x) => (x.statuses['303'] ?? 0) / x.seconds >= 60 && x.p95 <= 500 && x.timeouts === 0 && x.errors === 0,
-			() => load({ url: server.url, connections: 20, duration, next, ok: (s) => s === 303 || s === 429 || s === 503 })
+			(x) => x.successRps >= 60 && x.successP95 <= 500 && x.timeouts === 0 && x.errors === 0,
+			() => load({ url: server.url, connections: 20, duration, next, ok: (s) => s === 303 || s === 429 || s === 503, success: (s) => s === 303 })
 		);
 		const row = rows.at(-1);
-		if (row?.name.startsWith('sign-in')) row.note = `${(((row.statuses?.['303'] ?? 0) / (row.seconds ?? 1))).toFixed(0)}/s signed in; ${await signInOverload(server.url, people)}`;
+		if (row?.name.startsWith('sign-in')) row.note = `${(row.successRps ?? 0).toFixed(0)}/s signed in, p95 of those ${(row.successP95 ?? 0).toFixed(0)} ms; ${await signInOverload(server.url, people)}`;
 	}
 }
 
 function pick(r: LoadResult): Partial<Row> {
-	return { requests: r.requests, seconds: r.seconds, p50: r.p50, p95: r.p95, p99: r.p99, rps: r.rps, errors: r.errors, timeouts: r.timeouts, statuses: r.statuses };
+	return { requests: r.requests, seconds: r.seconds, successRps: r.successRps, successP95: r.successP95, p50: r.p50, p95: r.p95, p99: r.p99, rps: r.rps, errors: r.errors, timeouts: r.timeouts, statuses: r.statuses };
 }
 
 /** Time to the first body byte, total time, bytes and lines of one streamed download. */
@@ -336,13 +340,13 @@ async function bareServer(body: Buffer, contentType: string): Promise<{ url: str
 	return { url: `http://127.0.0.1:${PORTS.bare}`, stop: () => proc.kill('SIGTERM') };
 }
 
-/** Beyond capacity: 100 sign-ins at once; says how they were answered (and whether any timed out). */
+/** Beyond capacity: 200 sign-ins at once; says how they were answered (and whether any timed out). */
 async function signInOverload(url: string, people: { username: string }[]): Promise<string> {
 	const statuses: Record<string, number> = {};
 	let retryAfter = 0;
 	const times: number[] = [];
 	await Promise.all(
-		people.slice(0, 100).map(async (p) => {
+		people.slice(0, 200).map(async (p) => {
 			const t0 = performance.now();
 			try {
 				const res = await fetch(`${url}/login`, {
@@ -362,7 +366,7 @@ async function signInOverload(url: string, people: { username: string }[]): Prom
 		})
 	);
 	times.sort((a, b) => a - b);
-	return `burst of 100: ${Object.entries(statuses).map(([s, n]) => `${n}×${s}`).join(', ')}${retryAfter ? ` (${retryAfter} with Retry-After)` : ''}, slowest ${percentile(times, 100).toFixed(0)} ms`;
+	return `burst of 200: ${Object.entries(statuses).map(([s, n]) => `${n}×${s}`).join(', ')}${retryAfter ? ` (${retryAfter} with Retry-After)` : ''}, slowest ${percentile(times, 100).toFixed(0)} ms`;
 }
 
 async function serverInfo(url: string) {
