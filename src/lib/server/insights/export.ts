@@ -32,9 +32,11 @@ const pct = (n: number, d: number): number | null => (d > 0 ? Math.round((1000 *
 
 type Opt = { locale: Context['locale'] };
 
-function statusText(status: PersonStatus, overdue: boolean, o: Opt): string {
-	const base = status === 'completed' ? m.ins_status_completed({}, o) : status === 'in-progress' ? m.ins_status_in_progress({}, o) : m.ins_status_not_started({}, o);
-	return overdue ? `${base} (${m.ins_status_overdue({}, o)})` : base;
+/** The status labels of a course cell, made once per export rather than once per cell. */
+function statusLabels(o: Opt): (status: PersonStatus, overdue: boolean) => string {
+	const base: Record<PersonStatus, string> = { completed: m.ins_status_completed({}, o), 'in-progress': m.ins_status_in_progress({}, o), 'not-started': m.ins_status_not_started({}, o) };
+	const late = m.ins_status_overdue({}, o);
+	return (status, overdue) => (overdue ? `${base[status]} (${late})` : base[status]);
 }
 
 /** Departments of the subtree in path order, a batch at a time (keyset on the path). */
@@ -159,6 +161,7 @@ function skillsTable(ctx: Context): Table {
 async function staffTable(ctx: Context): Promise<Table> {
 	const o = { locale: ctx.locale };
 	const [courses, competencies] = await Promise.all([courseColumns(ctx), competencyColumns(ctx)]);
+	const statusText = statusLabels(o);
 	return {
 		title: m.ins_staff_title({}, o),
 		fileAscii: 'staff',
@@ -197,7 +200,7 @@ async function staffTable(ctx: Context): Promise<Table> {
 						required.length,
 						required.filter((c) => c.status === 'completed').length,
 						required.filter((c) => c.overdue).length,
-						...courses.map((c) => (s.courses[c.id] ? statusText(s.courses[c.id].status, s.courses[c.id].overdue, o) : '')),
+						...courses.map((c) => (s.courses[c.id] ? statusText(s.courses[c.id].status, s.courses[c.id].overdue) : '')),
 						...competencies.map((k) => {
 							const x = s.mastery[k.id];
 							return x?.mastery == null ? null : Math.round(x.mastery * 1000) / 10;
@@ -305,7 +308,8 @@ export function xlsxStream(table: Table): ReadableStream<Uint8Array> {
 		sheet.addRow(table.columns).commit();
 		for await (const batch of table.batches()) {
 			for (const row of batch) sheet.addRow(row).commit();
-			// Give the zip a turn to push what we wrote, then wait while the client is behind.
+			// Let the compressor take what we wrote (it keeps up: the heap stays flat), then wait
+			// while the client is behind: at most `out`'s buffer of compressed bytes waits for it.
 			await new Promise((resolve) => setImmediate(resolve));
 			while (out.writableNeedDrain && !out.destroyed) await drained();
 			if (out.destroyed) return;
