@@ -12,6 +12,8 @@ export interface AuditFilters {
 	to?: string;
 	/** Free text: matched in the target, the actor, the IP and the before/after values. */
 	q?: string;
+	/** One target, as `type:id` (user:42). */
+	target?: { type: string; id: string };
 	page?: number;
 }
 
@@ -38,6 +40,7 @@ export async function search(filters: AuditFilters): Promise<{ rows: AuditRow[];
 	if (filters.actor) where.push(sql`actor_username = ${filters.actor}`);
 	if (filters.from) where.push(sql`at >= ${filters.from}::date::timestamp at time zone 'UTC'`);
 	if (filters.to) where.push(sql`at < (${filters.to}::date + 1)::timestamp at time zone 'UTC'`);
+	if (filters.target) where.push(sql`target_type = ${filters.target.type} and target_id = ${filters.target.id}`);
 	if (filters.q) {
 		const like = `%${escapeLike(filters.q)}%`;
 		where.push(sql`(target_id ilike ${like} or actor_username ilike ${like} or ip ilike ${like} or before::text ilike ${like} or after::text ilike ${like})`);

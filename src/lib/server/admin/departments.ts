@@ -48,15 +48,20 @@ export async function tree(): Promise<DepartmentNode[]> {
 	return roots;
 }
 
-/** Every department in tree order (for pickers), indented by `depth`. */
-export async function options(): Promise<DepartmentOption[]> {
+/** A tree as a list in tree order (for pickers, indented by `depth`). */
+export function flatten(roots: DepartmentNode[]): DepartmentOption[] {
 	const out: DepartmentOption[] = [];
 	const walk = (n: DepartmentNode) => {
 		out.push({ id: n.id, code: n.code, nameZh: n.nameZh, nameEn: n.nameEn, parentId: n.parentId, path: n.path, depth: n.depth, active: n.active });
 		n.children.forEach(walk);
 	};
-	(await tree()).forEach(walk);
+	roots.forEach(walk);
 	return out;
+}
+
+/** Every department in tree order. */
+export async function options(): Promise<DepartmentOption[]> {
+	return flatten(await tree());
 }
 
 export interface DepartmentDetail extends Department {
@@ -99,9 +104,9 @@ function isUniqueViolation(e: unknown): boolean {
 	return false;
 }
 
-async function load(tx: Executor, id: number): Promise<Department> {
+async function load(tx: Executor, id: number, missing: 'not_found' | 'bad_target' = 'not_found'): Promise<Department> {
 	const [d] = await tx.select().from(schema.department).where(eq(schema.department.id, id)).for('update');
-	if (!d) throw new AdminError('not_found');
+	if (!d) throw new AdminError(missing);
 	return d;
 }
 
@@ -112,7 +117,7 @@ export async function create(input: { code: string; nameZh: string; nameEn: stri
 	try {
 		return await db.transaction(async (tx) => {
 			await lockTree(tx);
-			const parent = input.parentId === null ? null : await load(tx, input.parentId).catch(() => Promise.reject(new AdminError('bad_target')));
+			const parent = input.parentId === null ? null : await load(tx, input.parentId, 'bad_target');
 			if (parent && !parent.active) throw new AdminError('parent_inactive');
 			const [{ position }] = await rows<{ position: number }>(
 				tx,
@@ -162,7 +167,7 @@ export async function move(id: number, parentId: number | null): Promise<void> {
 		if (d.parentId === parentId) return;
 		let parent: Department | null = null;
 		if (parentId !== null) {
-			parent = await load(tx, parentId).catch(() => Promise.reject(new AdminError('bad_target')));
+			parent = await load(tx, parentId, 'bad_target');
 			if (parent.path.startsWith(d.path)) throw new AdminError('cycle');
 			if (d.active && !parent.active) throw new AdminError('parent_inactive');
 		}
@@ -200,7 +205,7 @@ export async function deactivate(id: number, moveStaffTo: number | null): Promis
 		let target: Department | null = null;
 		if (staff > 0) {
 			if (moveStaffTo === null) throw new AdminError('has_staff');
-			target = await load(tx, moveStaffTo).catch(() => Promise.reject(new AdminError('bad_target')));
+			target = await load(tx, moveStaffTo, 'bad_target');
 			if (target.id === id || !target.active) throw new AdminError('bad_target');
 			const event = currentRequest();
 			const actor = event?.locals.user ?? null;

@@ -1,0 +1,31 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/auth/guards';
+import * as departments from '$lib/server/admin/departments';
+import { AdminError } from '$lib/server/admin/errors';
+import { departmentForm, optionalDepartment } from './forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async () => {
+	requireRole('admin');
+	const tree = await departments.tree();
+	return { tree, options: departments.flatten(tree) };
+};
+
+const createForm = departmentForm.extend({ parentId: optionalDepartment });
+
+export const actions: Actions = {
+	create: async ({ request }) => {
+		requireRole('admin');
+		const values = Object.fromEntries(await request.formData()) as Record<string, string>;
+		const parsed = createForm.safeParse(values);
+		if (!parsed.success) return fail(400, { error: 'invalid', field: String(parsed.error.issues[0]?.path[0] ?? ''), values });
+		let id: number;
+		try {
+			id = await departments.create(parsed.data);
+		} catch (e) {
+			if (e instanceof AdminError) return fail(400, { error: e.code, field: e.code === 'code_taken' ? 'code' : 'parentId', values });
+			throw e;
+		}
+		redirect(303, `/admin/departments/${id}?created=1`);
+	}
+};

@@ -1,0 +1,23 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireRole } from '$lib/server/auth/guards';
+import * as staffImport from '$lib/server/admin/import';
+import { rowErrorText } from '$lib/components/admin/names';
+import type { RequestHandler } from './$types';
+
+/** Every error of a batch as CSV (UTF-8 with BOM), to fix the file with the list open in Excel. */
+export const GET: RequestHandler = async ({ params }) => {
+	requireRole('admin');
+	const id = z.coerce.number().int().positive().safeParse(params.id);
+	if (!id.success) error(404, 'not found');
+	const batch = await staffImport.getBatch(id.data);
+	if (!batch) error(404, 'not found');
+	const errors = await staffImport.batchErrors(batch.id);
+	return new Response(staffImport.errorsCsv(errors, rowErrorText), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="import-${batch.id}-errors.csv"`,
+			'cache-control': 'no-store'
+		}
+	});
+};

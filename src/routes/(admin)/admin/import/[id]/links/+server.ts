@@ -1,0 +1,28 @@
+import { error, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { requireRole } from '$lib/server/auth/guards';
+import { AdminError } from '$lib/server/admin/errors';
+import * as staffImport from '$lib/server/admin/import';
+import type { RequestHandler } from './$types';
+
+/** Fresh links for the batch's accounts still waiting (older links stop working), as a CSV download. */
+export const POST: RequestHandler = async ({ params, url }) => {
+	const admin = requireRole('admin');
+	const id = z.coerce.number().int().positive().safeParse(params.id);
+	if (!id.success) error(404, 'not found');
+	let links: staffImport.NewAccount[];
+	try {
+		links = await staffImport.reissueLinks(id.data, { id: admin.id, username: admin.username });
+	} catch (e) {
+		if (e instanceof AdminError) redirect(303, `/admin/import/${id.data}?error=${e.code}`);
+		throw e;
+	}
+	if (!links.length) redirect(303, `/admin/import/${id.data}`);
+	return new Response(staffImport.linksCsv(url.origin, links), {
+		headers: {
+			'content-type': 'text/csv; charset=utf-8',
+			'content-disposition': `attachment; filename="activation-links-batch-${id.data}.csv"`,
+			'cache-control': 'no-store'
+		}
+	});
+};

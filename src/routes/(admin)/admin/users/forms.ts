@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { ROLES } from '$lib/server/db/schema';
+
+export const profileForm = z.object({
+	displayName: z.string().trim().min(1).max(100),
+	email: z
+		.string()
+		.trim()
+		.max(254)
+		.transform((v) => v || null)
+		.pipe(z.email().nullable()),
+	departmentId: z.coerce.number().int().positive()
+});
+
+export const newUserForm = profileForm.extend({
+	username: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/)
+});
+
+export const rolesField = z.array(z.enum(ROLES));
+
+/** The link shown once after it is issued (never stored, never shown again). */
+export function linkFor(origin: string, token: string): string {
+	return `${origin}/activate/${token}`;
+}
