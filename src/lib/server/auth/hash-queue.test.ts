@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashBacklog, hashSlot } from './hash-queue';
+import { admitSignIn, hashBacklog, hashSlot } from './hash-queue';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,5 +30,16 @@ describe('hash queue', () => {
 		expect(hashBacklog(60_000)).toBe(0);
 		await Promise.all(jobs);
 		expect(hashBacklog(1)).toBe(0);
+	});
+
+	it('counts sign-ins from the moment they are let in, so a crowd arriving at once is turned away in part', () => {
+		const results = Array.from({ length: 60 }, () => admitSignIn(50));
+		const admitted = results.filter((r) => 'done' in r);
+		const refused = results.filter((r) => 'retryAfter' in r);
+		expect(admitted.length).toBeGreaterThan(4);
+		expect(refused.length).toBeGreaterThan(0);
+		expect(refused.every((r) => 'retryAfter' in r && r.retryAfter >= 1)).toBe(true);
+		for (const a of admitted) if ('done' in a) a.done();
+		expect('done' in admitSignIn(50)).toBe(true);
 	});
 });

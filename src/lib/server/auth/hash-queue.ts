@@ -9,6 +9,8 @@ export const HASH_WAIT_BUDGET_MS = Number(process.env.SIGNIN_WAIT_BUDGET_MS) || 
 
 let running = 0;
 const waiting: (() => void)[] = [];
+/** Sign-ins let in and not finished: they will each need a hash soon, if not already in line. */
+let admitted = 0;
 /** Recent duration of one hash while `PARALLEL` share the CPU (moving average). */
 let serviceMs = 40;
 
@@ -26,8 +28,32 @@ export async function hashSlot<T>(fn: () => Promise<T>): Promise<T> {
 	}
 }
 
+/** How long a new hash would wait: everyone ahead of it (queued, or admitted and about to queue). */
+function expectedWait(): number {
+	const ahead = Math.max(waiting.length + running, admitted);
+	return (Math.max(0, ahead + 1 - PARALLEL) / PARALLEL) * serviceMs;
+}
+
 /** Seconds to suggest in Retry-After when a new hash would wait beyond the budget; 0 when it can go ahead. */
 export function hashBacklog(budgetMs = HASH_WAIT_BUDGET_MS): number {
-	const expectedWait = ((waiting.length + Math.max(0, running + 1 - PARALLEL)) / PARALLEL) * serviceMs;
-	return expectedWait > budgetMs ? Math.max(1, Math.ceil(expectedWait / 1000)) : 0;
+	const wait = expectedWait();
+	return wait > budgetMs ? Math.max(1, Math.ceil(wait / 1000)) : 0;
+}
+
+/**
+ * Lets a sign-in in, or says how many seconds to come back in. Admission counts at once, before the
+ * sign-in's first database query, so a crowd arriving together cannot all slip in ahead of the queue.
+ * Call `done` when the sign-in is over.
+ */
+export function admitSignIn(budgetMs = HASH_WAIT_BUDGET_MS): { done: () => void } | { retryAfter: number } {
+	const busy = hashBacklog(budgetMs);
+	if (busy > 0) return { retryAfter: busy };
+	admitted++;
+	let open = true;
+	return {
+		done: () => {
+			if (open) admitted--;
+			open = false;
+		}
+	};
 }

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit, safeIp } from '$lib/server/audit';
 import { signIn } from '$lib/server/auth/login';
-import { hashBacklog } from '$lib/server/auth/hash-queue';
+import { admitSignIn } from '$lib/server/auth/hash-queue';
 import { sessionCookie } from '$lib/server/auth/session';
 import { beginAttempt, recordAddressFailure, recordSuccess } from '$lib/server/auth/throttle';
 import { db, schema } from '$lib/server/db';
@@ -38,26 +38,29 @@ export const actions: Actions = {
 		const username = typeof data.username === 'string' ? data.username.slice(0, 128) : '';
 		if (!parsed.success) return fail(400, { username, error: 'missing' as const });
 		// More sign-ins than this server can check in time: say so now, before anything is counted.
-		const busy = hashBacklog();
-		if (busy > 0) {
-			event.setHeaders({ 'retry-after': String(busy) });
-			return fail(503, { username, error: 'busy' as const, retryAfter: busy });
+		const admission = admitSignIn();
+		if ('retryAfter' in admission) {
+			event.setHeaders({ 'retry-after': String(admission.retryAfter) });
+			return fail(503, { username, error: 'busy' as const, retryAfter: admission.retryAfter });
 		}
-
-		const ip = safeIp(event);
-		// Counted before the password is checked, so parallel guesses cannot outrun the limit.
-		const wait = await beginAttempt(parsed.data.username, ip);
-		if (wait > 0) {
-			event.setHeaders({ 'retry-after': String(wait) });
-			await audit({ action: 'auth.login.throttled', targetType: 'username', targetId: parsed.data.username, actor: null });
-			return fail(429, { username, error: 'throttled' as const, retryAfter: wait });
-		}
-
-		const result = await signIn(parsed.data.username, parsed.data.password);
-		if (!result.ok) {
-			await recordAddressFailure(ip);
-			await audit({ action: 'auth.login.failure', targetType: 'username', targetId: parsed.data.username, actor: null });
-			return fail(400, { username, error: 'failed' as const });
+		let result: Awaited<ReturnType<typeof signIn>>;
+		try {
+			const ip = safeIp(event);
+			// Counted before the password is checked, so parallel guesses cannot outrun the limit.
+			const wait = await beginAttempt(parsed.data.username, ip);
+			if (wait > 0) {
+				event.setHeaders({ 'retry-after': String(wait) });
+				await audit({ action: 'auth.login.throttled', targetType: 'username', targetId: parsed.data.username, actor: null });
+				return fail(429, { username, error: 'throttled' as const, retryAfter: wait });
+			}
+			result = await signIn(parsed.data.username, parsed.data.password);
+			if (!result.ok) {
+				await recordAddressFailure(ip);
+				await audit({ action: 'auth.login.failure', targetType: 'username', targetId: parsed.data.username, actor: null });
+				return fail(400, { username, error: 'failed' as const });
+			}
+		} finally {
+			admission.done();
 		}
 		await recordSuccess(parsed.data.username);
 		if (event.locals.session) await db.delete(schema.session).where(eq(schema.session.id, event.locals.session.id));
