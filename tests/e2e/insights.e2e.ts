@@ -125,6 +125,17 @@ test.describe('HR insights', () => {
 		expect(await page.locator('table tbody tr').count()).toBe(rowsBefore + 4);
 		await page.goto('/insights/trend');
 		await expect(page.getByRole('img', { name: '每周完成门次' })).toBeVisible();
+		// Remediation is a plain form post; a bad date is refused with a message, then it goes through.
+		await page.goto('/insights/skills');
+		await page.locator('a.gap-link').nth(1).click();
+		const boxes = page.getByRole('group', { name: '该能力相关课程' }).getByRole('checkbox');
+		await boxes.first().check();
+		await page.getByLabel('截止日期').fill('2000-01-01');
+		await page.getByRole('button', { name: /^布置给/ }).click();
+		await expect(page.getByRole('alert')).toHaveText('截止日期不能早于今天。');
+		await page.getByLabel('截止日期').fill(isoIn(30));
+		await page.getByRole('button', { name: /^布置给/ }).click();
+		await expect(page.getByRole('status')).toContainText('门课程');
 		await context.close();
 	});
 
