@@ -36,12 +36,21 @@ export const NOT_PAGES = new Set(['/', '/locale', '/(public)/logout']);
 
 /** The href of the first link on `from` matching `selector` (so ids and codes come from the live data). */
 function firstLink(from: string, selector: string): Resolver {
+	return follow(from, selector);
+}
+
+/** From `from`, follows the first link matching each selector in turn; the last one's href. */
+function follow(from: string, ...selectors: string[]): Resolver {
 	return async ({ page }) => {
-		await page.goto(from);
-		const link = page.locator(selector).first();
-		await expect(link, `a link ${selector} on ${from}`).toBeAttached();
-		const href = new URL((await link.getAttribute('href'))!, page.url());
-		return href.pathname + href.search;
+		let url = from;
+		for (const selector of selectors) {
+			await page.goto(url);
+			const link = page.locator(selector).first();
+			await expect(link, `a link ${selector} on ${url}`).toBeAttached();
+			const href = new URL((await link.getAttribute('href'))!, page.url());
+			url = href.pathname + href.search;
+		}
+		return url;
 	};
 }
 
@@ -55,7 +64,7 @@ export const PAGES: PageCase[] = [
 	{ route: '/(public)/verify/[code]', label: 'unknown code', roles: ['anonymous'], url: '/verify/nope', status: 404 },
 	{ route: '/(public)/verify/[code]', roles: ['anonymous'], url: firstLinkAs('learner', '/me', 'a[href^="/certificates/"]', (href) => href.replace('/certificates/', '/verify/')) },
 	{ route: '/(public)/certificates/[code]', roles: ['learner'], url: firstLink('/me', 'a[href^="/certificates/"]') },
-	{ route: '/(public)/activate/[token]', roles: ['anonymous'], url: '/activate/not-a-real-token', status: 404 },
+	{ route: '/(public)/activate/[token]', label: 'unknown link', roles: ['anonymous'], url: '/activate/not-a-real-token' },
 	{ route: '/+error', label: '404', roles: ['anonymous', 'learner'], url: '/no-such-page', status: 404 },
 	{ route: '/+error', label: '403', roles: ['learner'], url: '/admin', status: 403 },
 
@@ -70,7 +79,7 @@ export const PAGES: PageCase[] = [
 
 	{ route: '/(studio)/studio', roles: STUDIO, url: '/studio' },
 	{ route: '/(studio)/studio/courses/[course]', roles: STUDIO, url: `/studio/courses/${COURSE}` },
-	{ route: '/(studio)/studio/courses/[course]', label: 'draft', roles: ['trainer'], url: '/studio/courses/ai-assistants' },
+	{ route: '/(studio)/studio/courses/[course]', label: 'draft', roles: ['trainer'], url: '/studio/courses/draft-ai-assistants' },
 	{ route: '/(studio)/studio/courses/[course]/lessons/[lesson]', roles: STUDIO, url: `/studio/courses/${COURSE}/lessons/${LESSON}` },
 	{ route: '/(studio)/studio/courses/[course]/quiz', roles: STUDIO, url: `/studio/courses/${COURSE}/quiz` },
 	{ route: '/(studio)/studio/courses/[course]/analysis', roles: STUDIO, url: `/studio/courses/${COURSE}/analysis` },
@@ -79,9 +88,35 @@ export const PAGES: PageCase[] = [
 	{ route: '/(studio)/studio/import', roles: STUDIO, url: '/studio/import' },
 
 	{ route: '/(insights)/insights', roles: INSIGHTS, url: '/insights' },
+	{ route: '/(insights)/insights/completion', roles: INSIGHTS, url: '/insights/completion' },
+	{ route: '/(insights)/insights/skills', roles: INSIGHTS, url: '/insights/skills' },
+	{ route: '/(insights)/insights/trend', roles: INSIGHTS, url: '/insights/trend' },
+	{ route: '/(insights)/insights/departments/[id]', roles: INSIGHTS, url: firstLink('/insights/completion', 'main a[href^="/insights/departments/"]') },
+	{ route: '/(insights)/insights/people/[id]', roles: INSIGHTS, url: follow('/insights/completion', 'main a[href^="/insights/departments/"]', 'main a[href^="/insights/people/"]') },
+	{ route: '/(insights)/insights/skills/[department]/[competency]', roles: INSIGHTS, url: firstLink('/insights/skills', 'main td a[href^="/insights/skills/"]') },
 
-	{ route: '/(admin)/admin', roles: ADMIN, url: '/admin' }
+	{ route: '/(admin)/admin', roles: ADMIN, url: '/admin' },
+	{ route: '/(admin)/admin/users', roles: ADMIN, url: '/admin/users' },
+	{ route: '/(admin)/admin/users', label: 'no match', roles: ADMIN, url: '/admin/users?q=zzzz-nobody' },
+	{ route: '/(admin)/admin/users/new', roles: ADMIN, url: '/admin/users/new' },
+	{ route: '/(admin)/admin/users/[id]', roles: ADMIN, url: firstLink('/admin/users', 'main a[href^="/admin/users/"]:not([href$="/new"])') },
+	{ route: '/(admin)/admin/departments', roles: ADMIN, url: '/admin/departments' },
+	{ route: '/(admin)/admin/departments/[id]', roles: ADMIN, url: firstLink('/admin/departments', 'main a[href^="/admin/departments/"]') },
+	{ route: '/(admin)/admin/import', roles: ADMIN, url: '/admin/import' },
+	{ route: '/(admin)/admin/import/[id]', label: 'preview with errors', roles: ADMIN, url: uploadStaff('tests/fixtures/import/staff-errors.csv') },
+	{ route: '/(admin)/admin/audit', roles: ADMIN, url: '/admin/audit' }
 ];
+
+/** Uploads a staff file for preview (nothing is applied) and returns the preview page. */
+function uploadStaff(file: string): Resolver {
+	return async ({ page }) => {
+		await page.goto('/admin/import');
+		await page.locator('#file').setInputFiles(file);
+		await page.locator('main form button.primary').first().click();
+		await expect(page).toHaveURL(/\/admin\/import\/\d+$/);
+		return new URL(page.url()).pathname;
+	};
+}
 
 /** Like firstLink, but looked up as another user in a throwaway context (e.g. a code only its holder sees). */
 function firstLinkAs(role: Role, from: string, selector: string, map: (href: string) => string): Resolver {
