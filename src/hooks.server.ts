@@ -10,14 +10,14 @@ import { handleAvailability } from './hooks/availability';
 import { handleParaglide } from './hooks/paraglide';
 import { handleQueryStats } from './hooks/query-stats';
 import { queryStatsEnabled } from '$lib/server/db/query-stats';
-import { handleSecurity } from './hooks/security';
+import { handleBody, handleSecurity } from './hooks/security';
 
 export const init: ServerInit = async () => {
 	setRequestSource(getRequestEvent);
 	await startServer();
 };
 
-export const handle = sequence(...(queryStatsEnabled ? [handleQueryStats] : []), handleSecurity, handleAvailability, handleParaglide, handleAuth);
+export const handle = sequence(...(queryStatsEnabled ? [handleQueryStats] : []), handleSecurity, handleAvailability, handleParaglide, handleAuth, handleBody);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	if (isDatabaseUnavailable(error)) {
@@ -25,6 +25,7 @@ export const handleError: HandleServerError = ({ error, event, status }) => {
 		securityLog('db.unavailable', { requestId: event.locals.requestId, path: event.url.pathname });
 		return { message: 'database unavailable', requestId: event.locals.requestId };
 	}
-	if (status !== 404) securityLog('server.error', { requestId: event.locals.requestId, path: event.url.pathname, status, error: String((error as Error)?.stack ?? error) });
+	// 4xx (a missing page, a malformed request) are the client's; only failures of the server are logged as such.
+	if (status >= 500) securityLog('server.error', { requestId: event.locals.requestId, path: event.url.pathname, status, error: String((error as Error)?.stack ?? error) });
 	return { message: 'internal error', requestId: event.locals.requestId };
 };

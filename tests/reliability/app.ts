@@ -96,7 +96,7 @@ export function appServer(options: { buildDir: string; port: number; env: Record
 			while (Date.now() < end) {
 				if (!child) throw new Error(`server on ${options.port} exited:\n${out.slice(-3000)}`);
 				try {
-					const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+					const response = await fetch(`${url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(2000) });
 					if (response.status === 200) return;
 				} catch {
 					// not listening yet

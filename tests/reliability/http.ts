@@ -32,7 +32,9 @@ export class Client {
 	}
 
 	async request(method: string, path: string, init: { form?: FormFields; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Reply> {
-		const headers: Record<string, string> = { accept: 'text/html', ...init.headers };
+		// A fresh connection per request: a kept-alive socket the server is closing at that very moment
+		// would fail the request (browsers quietly retry those; a test would count an error).
+		const headers: Record<string, string> = { accept: 'text/html', connection: 'close', ...init.headers };
 		if (this.cookies.size) headers.cookie = this.cookieHeader();
 		if (this.options.forwardedFor) headers['x-forwarded-for'] = this.options.forwardedFor;
 		let body = init.body;

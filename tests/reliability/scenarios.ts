@@ -185,7 +185,7 @@ export async function loadWithoutLoss(env: Environment, usernames: string[], dur
 				// As a load balancer does, a server counts as down after two failed checks in a row.
 				const failures: string[] = [];
 				for (let attempt = 0; attempt < 2 && failures.length === attempt; attempt++) {
-					const reply = await fetch(`${s.url}/healthz`, { signal: AbortSignal.timeout(10_000) }).catch((e: Error) => ({ status: `${e.name}: ${String((e.cause as Error | undefined)?.message ?? e.message)}` }));
+					const reply = await fetch(`${s.url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(10_000) }).catch((e: Error) => ({ status: `${e.name}: ${String((e.cause as Error | undefined)?.message ?? e.message)}` }));
 					if (reply.status !== 200) failures.push(String(reply.status));
 				}
 				if (failures.length === 2) health.push(`${s.port}: ${failures.join(', ')}`);

@@ -5,7 +5,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 function idOf(param: string): number {
 	const id = Number(param);
-	if (!Number.isSafeInteger(id) || id <= 0) error(404, 'not found');
+	// Ids are Postgres integers: a larger number is no assignment (and would fail the query).
+	if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) error(404, 'not found');
 	return id;
 }
 
