@@ -65,7 +65,13 @@ export function readableText(source: string): string[] {
 
 const HAN = /\p{Script=Han}/u;
 
-const withoutCode = (source: string) => source.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<style[\s\S]*?<\/style>/g, '').replace(/<!--[\s\S]*?-->/g, '');
+const withoutCode = (source: string) =>
+	source
+		.replace(/<script[\s\S]*?<\/script>/g, '')
+		.replace(/<style[\s\S]*?<\/style>/g, '')
+		.replace(/<!--[\s\S]*?-->/g, '')
+		// <code> and <kbd> hold literal data (a file's column names, a command), the same in every language.
+		.replace(/<(code|kbd|samp)\b[^>]*>[\s\S]*?<\/\1>/g, ' ');
 
 /** Quoted strings holding Chinese text in code (comments skipped). */
 function chineseLiterals(code: string): string[] {
@@ -90,6 +96,7 @@ describe('UI text comes from messages/', () => {
 		expect(hardCoded('<p>{m.a({ x: `{y}` })} ok</p>')).toEqual(['ok']);
 		expect(hardCoded('<script>const label = "已完成";</script>')).toEqual(['已完成']);
 		expect(hardCoded('<a lang="en">English</a><a lang="zh-CN">中文</a>{x === "en" ? "English" : "中文"}')).toEqual([]);
+		expect(hardCoded('<td><code>username</code> / <code>工号</code></td>')).toEqual([]);
 		expect(hardCoded('<span>{count} · GovLearn</span><style>p::before { content: "Note"; }</style>')).toEqual([]);
 	});
 
