@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { signIn } from './helpers';
 
@@ -90,7 +91,7 @@ test.describe('administration', () => {
 			await page.getByRole('button', { name: '移动部门' }).click();
 			await expect(page.getByRole('status')).toContainText('部门已移动');
 			await page.goto('/admin/departments');
-			await expect(page.locator('li', { has: page.getByRole('link', { name: '东城区政府办公室' }) })).toContainText('夜间窗口组');
+			await expect(page.locator('li', { has: page.getByRole('link', { name: '东城区政府办公室', exact: true }) }).last()).toContainText('夜间窗口组');
 
 			// A code that exists already is refused with a clear message.
 			await page.goto('/admin/departments');
@@ -120,5 +121,20 @@ test.describe('administration', () => {
 		}
 		const apply = await page.request.post('/admin/import/1/apply', { form: { hash: 'x' }, headers: { origin: new URL(page.url()).origin } });
 		expect(apply.status()).toBe(403);
+	});
+
+	test('admin pages and the activation page have no serious accessibility problems', async ({ page }) => {
+		await signIn(page, 'admin');
+		await page.goto('/admin/import');
+		await page.locator('#file').setInputFiles(fixture('e2e-staff-with-error.csv'));
+		await page.getByRole('button', { name: '检查文件' }).click();
+		await expect(page).toHaveURL(/\/admin\/import\/\d+$/);
+		const batch = new URL(page.url()).pathname;
+		for (const path of ['/admin', '/admin/departments', '/admin/departments/1', '/admin/users', '/admin/users/1', '/admin/users/new', '/admin/import', batch, '/admin/audit', '/activate/' + 'a'.repeat(32)]) {
+			await page.goto(path);
+			const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+			const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${path}: ${v.id} (${v.nodes.length})`);
+			expect(serious).toEqual([]);
+		}
 	});
 });

@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as staffImport from '../../src/lib/server/admin/import';
@@ -273,4 +277,25 @@ describe('apply', () => {
 		for (const old of result.created) expect(hashes).not.toContain(hashToken(old.token));
 		for (const link of fresh) expect(hashes).toContain(hashToken(link.token));
 	});
+});
+
+describe('the import:users command', () => {
+	it('migrates an empty embedded database, prints the GB18030 file’s values and errors, and writes nothing on --dry-run', async () => {
+		const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govlearn-adm-cli-'));
+		try {
+			const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' };
+			delete env.DATABASE_URL;
+			const run = promisify(execFile)(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/import-users.ts', 'tests/fixtures/import/staff-gb18030.csv', '--dry-run'], { env });
+			const { stdout } = await run.catch((e: { stdout: string; code: number }) => {
+				expect(e.code).toBe(1); // errors: every department code is unknown in an empty database
+				return e;
+			});
+			expect(stdout).toContain('gb18030, 3 rows');
+			expect(stdout).toMatch(/row 3 \[G3002 𠮷田花子\], department \(部门编码\): "WEST-GSC": unknown department code/);
+			expect(stdout).not.toContain('\ufffd');
+			expect(stdout).toContain('Nothing was written');
+		} finally {
+			rmSync(dataDir, { recursive: true, force: true });
+		}
+	}, 120_000);
 });

@@ -189,35 +189,65 @@ function hasZipDirectory(bytes: Uint8Array): boolean {
 	return false;
 }
 
-async function parseXlsx(bytes: Uint8Array): Promise<ParsedFile> {
-	if (!hasZipDirectory(bytes)) throw new ImportFileError('broken_xlsx');
+type SheetRow = { number: number; values: CellValue[] };
+
+/** Rows of the first worksheet, streamed (memory stays flat however long the sheet is). */
+async function* streamedRows(bytes: Uint8Array): AsyncGenerator<SheetRow> {
 	const options = { entries: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' } as const;
 	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), options as never);
+	// Only the first worksheet: staff lists have one, and a second sheet is usually notes.
+	for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<SheetRow>>) {
+		yield* sheet;
+		return;
+	}
+}
+
+/**
+ * Rows of the first worksheet, the whole workbook in memory. The streaming reader needs the zip's
+ * parts in the usual order (workbook before sheets); files written otherwise are still valid.
+ */
+async function* loadedRows(bytes: Uint8Array): AsyncGenerator<SheetRow> {
+	const workbook = new ExcelJS.Workbook();
+	await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
+	const sheet = workbook.worksheets[0];
+	if (!sheet) return;
+	const rows: SheetRow[] = [];
+	sheet.eachRow({ includeEmpty: false }, (row, number) => rows.push({ number, values: row.values as CellValue[] }));
+	yield* rows;
+}
+
+async function readSheet(source: AsyncIterable<SheetRow>): Promise<ParsedFile> {
 	let mapping: ReturnType<typeof mapHeader> | undefined;
 	const rows: RawRow[] = [];
-	try {
-		// Only the first worksheet: staff lists have one, and a second sheet is usually notes.
-		for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: CellValue[] }>>) {
-			for await (const row of sheet) {
-				const cells = (row.values ?? []).slice(1).map(cellText);
-				if (!mapping) {
-					if (cells.every((c) => !clean(c))) continue;
-					mapping = mapHeader(cells);
-					continue;
-				}
-				const parsed = toRow(row.number, cells, mapping.index);
-				if (!parsed) continue;
-				if (rows.length >= MAX_ROWS) throw new ImportFileError('too_many_rows', String(MAX_ROWS));
-				rows.push(parsed);
-			}
-			break;
+	for await (const row of source) {
+		const cells = (row.values ?? []).slice(1).map(cellText);
+		if (!mapping) {
+			if (cells.every((c) => !clean(c))) continue;
+			mapping = mapHeader(cells);
+			continue;
 		}
+		const parsed = toRow(row.number, cells, mapping.index);
+		if (!parsed) continue;
+		if (rows.length >= MAX_ROWS) throw new ImportFileError('too_many_rows', String(MAX_ROWS));
+		rows.push(parsed);
+	}
+	if (!mapping) throw new ImportFileError('empty');
+	return { format: 'xlsx', encoding: null, headers: mapping.headers, rows };
+}
+
+async function parseXlsx(bytes: Uint8Array): Promise<ParsedFile> {
+	if (!hasZipDirectory(bytes)) throw new ImportFileError('broken_xlsx');
+	try {
+		return await readSheet(streamedRows(bytes));
+	} catch (e) {
+		if (e instanceof ImportFileError) throw e;
+	}
+	try {
+		return await readSheet(loadedRows(bytes));
 	} catch (e) {
 		if (e instanceof ImportFileError) throw e;
 		throw new ImportFileError('broken_xlsx', (e as Error).message);
 	}
-	if (!mapping) throw new ImportFileError('empty');
-	return { format: 'xlsx', encoding: null, headers: mapping.headers, rows };
 }
 
 /** Reads an uploaded staff file; throws ImportFileError when it cannot be used at all. */
