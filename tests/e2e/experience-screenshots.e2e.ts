@@ -29,7 +29,7 @@ const SHOTS: Shot[] = [
 		user: 'learner',
 		url: async (page) => {
 			await page.goto('/courses/integrated-service/quiz');
-			const href = new URL((await page.locator('.history a[href*="attempt="]').last().getAttribute('href'))!, page.url());
+			const href = new URL((await page.locator('.history a[href*="attempt="]').first().getAttribute('href'))!, page.url());
 			return href.pathname + href.search;
 		}
 	},
