@@ -6,6 +6,7 @@ import { connect, LOCKS, migrate } from '../src/lib/server/db';
 import { readContentFiles } from '../src/lib/server/content/files';
 import { loadLibrary } from '../src/lib/server/content/library';
 import { assertPublishable, syncContent } from '../src/lib/server/content/sync';
+import { postgresJsDb } from '../seeds/copy';
 import { ScaleRefused, seedScale } from '../seeds/scale';
 
 const { values } = parseArgs({
@@ -36,7 +37,7 @@ const started = Date.now();
 try {
 	await migrate(conn);
 	await conn.exclusive(LOCKS.content, (db) => syncContent(db, library));
-	const summary = await seedScale(sql, library, {
+	const summary = await seedScale(postgresJsDb(sql), library, {
 		learners,
 		force: values.force,
 		now,

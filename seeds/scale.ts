@@ -2,10 +2,10 @@
 // learning, written with COPY in one transaction. Deterministic: the same N, seed and date give the
 // same rows. Plain TS with relative imports (runs under tsx, outside Vite).
 import { hash } from '@node-rs/argon2';
-import type { Sql, TransactionSql } from 'postgres';
+import { normalizeAnswer } from '../src/lib/server/content/grade';
 import { keyHash, type CourseDef, type Library } from '../src/lib/server/content/library';
 import type { QuizQuestion } from '../src/lib/server/content/quiz';
-import { CopyBuffer, copy, syncIdentity } from './copy';
+import { CopyBuffer, copy, syncIdentity, type ScaleDb } from './copy';
 import { chineseName, createRandom, emailFor, type Random } from './random';
 import { cityName, sectionName, unitName } from './scale-names';
 
@@ -64,8 +64,8 @@ const CONTENT_TABLES = new Set(['competency', 'course', 'lesson', 'question', 'c
 const ymd = (t: number) => new Date(t).toISOString().slice(0, 10);
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-/** Seeds a generated province into the database behind `sql` (already migrated, library synced). */
-export async function seedScale(sql: Sql, library: Library, options: ScaleOptions): Promise<ScaleSummary> {
+/** Seeds a generated province into `db` (already migrated, library synced). */
+export async function seedScale(db: ScaleDb, library: Library, options: ScaleOptions): Promise<ScaleSummary> {
 	const started = Date.now();
 	const log = options.log ?? (() => {});
 	const n = Math.floor(options.learners);
@@ -73,14 +73,15 @@ export async function seedScale(sql: Sql, library: Library, options: ScaleOption
 	const now = options.now ?? new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
 	const random = createRandom(options.seed ?? 8_000_000 + n);
 
-	const [counts] = await sql<{ real: number; generated: number }[]>`
-		select count(*) filter (where not generated)::int as real, count(*) filter (where generated)::int as generated from "user"`;
+	const [counts] = await db.query<{ real: number; generated: number }>(
+		`select count(*) filter (where not generated)::int as real, count(*) filter (where generated)::int as generated from "user"`
+	);
 	if (counts.real > 0 && !options.force) {
 		throw new ScaleRefused(`This database holds ${counts.real} real (non-generated) users; refusing to add generated data beside them. Use a scratch database, or pass --force.`);
 	}
 	const courses = library.courses.filter((c) => !c.draft && c.errors.length === 0).sort((a, b) => a.position - b.position);
 	if (courses.length === 0) throw new ScaleRefused('No published course in the library: sync the content first.');
-	const synced = await sql<{ id: string }[]>`select id from course where present and not draft`;
+	const synced = await db.query<{ id: string }>(`select id from course where present and not draft`);
 	const syncedIds = new Set(synced.map((r) => r.id));
 	const missing = courses.filter((c) => !syncedIds.has(c.id));
 	if (missing.length) throw new ScaleRefused(`Courses not synced to this database: ${missing.map((c) => c.id).join(', ')}`);
@@ -90,47 +91,52 @@ export async function seedScale(sql: Sql, library: Library, options: ScaleOption
 	const add = (table: string, k: number) => (rows[table] = (rows[table] ?? 0) + k);
 
 	let summary: Omit<ScaleSummary, 'rows' | 'seconds'> | undefined;
-	await sql.begin(async (tx) => {
-		await tx`set local synchronous_commit = off`;
+	await db.transaction(async (tx) => {
+		await tx.query(`set local synchronous_commit = off`);
 		await clearPrevious(tx, counts, log);
 		summary = await generate(tx, library, courses, { n, now, random, passwordHash, log, add });
 	});
 	log('analyze…');
-	await sql`analyze`;
+	await db.query(`analyze`);
 	return { ...summary!, rows, seconds: (Date.now() - started) / 1000 };
 }
 
 /** Removes an earlier generated data set: everything when only generated users exist, else just theirs. */
-async function clearPrevious(tx: TransactionSql, counts: { real: number; generated: number }, log: (s: string) => void) {
+async function clearPrevious(tx: ScaleDb, counts: { real: number; generated: number }, log: (s: string) => void) {
 	if (counts.generated === 0 && counts.real === 0) return;
 	if (counts.real === 0) {
-		const tables = await tx<{ name: string }[]>`select tablename as name from pg_tables where schemaname = 'public'`;
+		const tables = await tx.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'public'`);
 		const clear = tables.map((t) => t.name).filter((t) => !CONTENT_TABLES.has(t));
 		log(`clearing the previous generated data (${clear.length} tables)…`);
-		await tx.unsafe(`truncate ${clear.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
-		await tx`delete from setting where key = 'scale_seed'`;
+		await tx.query(`truncate ${clear.map((t) => `"${t}"`).join(', ')} restart identity cascade`);
+		await tx.query(`delete from setting where key = 'scale_seed'`);
 		return;
 	}
 	if (counts.generated === 0) return;
 	log('removing the previous generated users beside real ones…');
-	const [seedInfo] = await tx<{ value: string }[]>`select value from setting where key = 'scale_seed'`;
-	await tx`create temp table scale_old on commit drop as select id from "user" where generated`;
-	await tx`delete from attempt_answer where user_id in (select id from scale_old)`;
-	await tx`delete from completion where user_id in (select id from scale_old)`;
-	await tx`delete from quiz_attempt where user_id in (select id from scale_old)`;
-	await tx`delete from lesson_progress where user_id in (select id from scale_old)`;
-	await tx`delete from enrollment where user_id in (select id from scale_old)`;
-	await tx`update assignment set created_by = null where created_by in (select id from scale_old)`;
-	await tx`update import_batch set created_by = null where created_by in (select id from scale_old)`;
-	await tx`update import_batch set applied_by = null where applied_by in (select id from scale_old)`;
-	await tx`delete from "user" where id in (select id from scale_old)`;
+	const [seedInfo] = await tx.query<{ value: string }>(`select value from setting where key = 'scale_seed'`);
+	await tx.query(`create temp table scale_old on commit drop as select id from "user" where generated`);
+	for (const statement of [
+		`delete from attempt_answer where user_id in (select id from scale_old)`,
+		`delete from completion where user_id in (select id from scale_old)`,
+		`delete from quiz_attempt where user_id in (select id from scale_old)`,
+		`delete from lesson_progress where user_id in (select id from scale_old)`,
+		`delete from enrollment where user_id in (select id from scale_old)`,
+		`delete from session where user_id in (select id from scale_old)`,
+		`update assignment set created_by = null where created_by in (select id from scale_old)`,
+		`update import_batch set created_by = null where created_by in (select id from scale_old)`,
+		`update import_batch set applied_by = null where applied_by in (select id from scale_old)`,
+		`delete from "user" where id in (select id from scale_old)`
+	])
+		await tx.query(statement);
 	const root = seedInfo ? (JSON.parse(seedInfo.value) as { rootPath?: string }).rootPath : undefined;
 	if (root) {
-		await tx`delete from assignment where department_id in (select id from department where path like ${root + '%'})`;
-		await tx`update "user" set hr_scope_id = null where hr_scope_id in (select id from department where path like ${root + '%'})`;
-		await tx`delete from department where path like ${root + '%'} and id not in (select department_id from "user") and id not in (select department_id from completion)`;
+		const subtree = `(select id from department where path like $1)`;
+		await tx.query(`delete from assignment where department_id in ${subtree}`, [root + '%']);
+		await tx.query(`update "user" set hr_scope_id = null where hr_scope_id in ${subtree}`, [root + '%']);
+		await tx.query(`delete from department where path like $1 and id not in (select department_id from "user") and id not in (select department_id from completion)`, [root + '%']);
 	}
-	await tx`delete from setting where key = 'scale_seed'`;
+	await tx.query(`delete from setting where key = 'scale_seed'`);
 }
 
 interface GenerateContext {
@@ -142,7 +148,7 @@ interface GenerateContext {
 	add: (table: string, n: number) => void;
 }
 
-async function generate(tx: TransactionSql, library: Library, courses: CourseDef[], ctx: GenerateContext) {
+async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx: GenerateContext) {
 	const { n, random, log, add } = ctx;
 	const now = ctx.now.getTime();
 	const windowStart = now - 365 * DAY;
@@ -152,7 +158,7 @@ async function generate(tx: TransactionSql, library: Library, courses: CourseDef
 	const compIndex = new Map(competencies.map((c, i) => [c, i]));
 
 	// ---- departments: about n/200, four levels (province > cities > bureaus and districts > sections)
-	const [{ maxDept }] = await tx<{ maxDept: number }[]>`select coalesce(max(id), 0)::int as "maxDept" from department`;
+	const [{ maxDept }] = await tx.query<{ maxDept: number }>(`select coalesce(max(id), 0)::int as "maxDept" from department`);
 	const total = Math.max(Math.ceil(n / 200), 13);
 	const branching = Math.max(2, Math.round(Math.cbrt(total - 1)));
 	const level1 = branching;
@@ -218,7 +224,7 @@ async function generate(tx: TransactionSql, library: Library, courses: CourseDef
 	for (let i = 0; placed < n; i = (i + 1) % staffed.length, placed++) staffed[staffed.length - 1 - i].staff++;
 
 	// ---- assignments at several levels, some yearly, some overdue, one ended
-	const [{ maxUser }] = await tx<{ maxUser: number }[]>`select coalesce(max(id), 0)::int as "maxUser" from "user"`;
+	const [{ maxUser }] = await tx.query<{ maxUser: number }>(`select coalesce(max(id), 0)::int as "maxUser" from "user"`);
 	const adminId = maxUser + 1;
 	const c = (i: number) => i % courses.length;
 	const assigned: (Assigned & { due: string; endedAt: number | null })[] = [];
@@ -302,7 +308,7 @@ async function generate(tx: TransactionSql, library: Library, courses: CourseDef
 	// ---- twelve months of learning
 	const questionDifficulty = new Map<string, number>();
 	for (const course of courses) for (const q of course.quiz['zh-CN'] ?? course.quiz.en ?? []) questionDifficulty.set(`${course.id}/${q.id}`, -0.4 + random.gauss() * 0.7);
-	const [{ maxAttempt }] = await tx<{ maxAttempt: number }[]>`select coalesce(max(id), 0)::int as "maxAttempt" from quiz_attempt`;
+	const [{ maxAttempt }] = await tx.query<{ maxAttempt: number }>(`select coalesce(max(id), 0)::int as "maxAttempt" from quiz_attempt`);
 	let nextAttempt = maxAttempt;
 	const enrollBuf = new CopyBuffer('enrollment', ['user_id', 'course_id', 'started_at', 'last_lesson_slug', 'last_seen_at']);
 	const progressBuf = new CopyBuffer('lesson_progress', ['user_id', 'course_id', 'lesson_slug', 'completed_at']);
@@ -420,8 +426,10 @@ async function generate(tx: TransactionSql, library: Library, courses: CourseDef
 	}
 	await flush();
 	await syncIdentity(tx, 'quiz_attempt');
-	await tx`insert into setting (key, value) values ('annual_target_hours', '50') on conflict (key) do nothing`;
-	await tx`insert into setting (key, value) values ('scale_seed', ${JSON.stringify({ learners: n, now: new Date(now).toISOString(), rootPath: root.path })}) on conflict (key) do update set value = excluded.value, updated_at = now()`;
+	await tx.query(`insert into setting (key, value) values ('annual_target_hours', '50') on conflict (key) do nothing`);
+	await tx.query(`insert into setting (key, value) values ('scale_seed', $1) on conflict (key) do update set value = excluded.value, updated_at = now()`, [
+		JSON.stringify({ learners: n, now: new Date(now).toISOString(), rootPath: root.path })
+	]);
 	return {
 		learners: people.length,
 		departments: depts.length,
@@ -447,7 +455,11 @@ function slotsFor(questions: QuizQuestion[], shuffle: boolean, random: Random): 
 
 /** An answer consistent with the key: the right options when correct, a plausible mistake when not. */
 function responseFor(key: QuizQuestion, shown: QuizQuestion, correct: boolean, random: Random): number[] | string {
-	if (key.type === 'short') return correct ? (shown.accepted[0] ?? key.accepted[0] ?? '') : random.pick(['不清楚', '不知道', 'not sure', '12345']);
+	if (key.type === 'short') {
+		if (correct) return shown.accepted[0] ?? key.accepted[0] ?? '';
+		const accepted = new Set([...key.accepted, ...shown.accepted].map(normalizeAnswer));
+		return random.pick(['不清楚', '不知道', 'not sure', '12315', '110'].filter((w) => !accepted.has(normalizeAnswer(w))));
+	}
 	const right = key.options.flatMap((o, i) => (o.correct ? [i] : []));
 	if (correct) return right;
 	const wrong = key.options.flatMap((o, i) => (o.correct ? [] : [i]));
