@@ -59,6 +59,18 @@ test.describe('language', () => {
 	});
 });
 
+test.describe('first minute', () => {
+	test('the sign-in page says what GovLearn is and, on the demo, which accounts to try', async ({ page }) => {
+		await page.goto('/login');
+		await expect(page.getByRole('heading', { level: 1, name: '政务数字能力学院' })).toBeVisible();
+		await expect(page.locator('.lead')).toContainText('公务员');
+		const demo = page.locator('.demo-box');
+		await expect(demo.getByRole('heading', { name: '演示账号' })).toBeVisible();
+		await expect(demo).toContainText('govlearn-demo');
+		for (const name of ['admin', 'trainer', 'hr', 'hr-east', 'learner']) await expect(demo.locator('code', { hasText: new RegExp(`^${name}$`) })).toBeVisible();
+	});
+});
+
 test.describe('error pages', () => {
 	test('a missing page and a forbidden one say what happened and offer a way back', async ({ page, context, baseURL }) => {
 		for (const lang of ['zh-CN', 'en'] as const) {
