@@ -58,28 +58,40 @@ export const handleSecurity: Handle = async ({ event, resolve }) => {
 
 /**
  * A posted body that cannot be read as a form (a broken multipart, JSON or bytes sent to a form
- * action, a bad escape) is the client's mistake: 400, not a 500 from inside whichever action read it.
- * Runs last, on the request the actions finally see (paraglide hands them a copy).
+ * action, a bad escape), or input holding a NUL character, is the client's mistake: 400, not a 500
+ * from inside whichever action or query met it. Runs last, on the request the actions finally see
+ * (paraglide hands them a copy).
  */
 export const handleBody: Handle = ({ event, resolve }) => {
+	// A NUL character is never part of real input, and Postgres refuses it in text (a 500 deep inside).
+	if (/%00/.test(event.url.pathname) || [...event.url.searchParams].some(([k, v]) => hasNul(k) || hasNul(v))) {
+		return new Response('Bad request: the address holds a NUL character.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+	}
 	const request = event.request;
 	if (request.method !== 'GET' && request.method !== 'HEAD') {
 		const formData = request.formData.bind(request);
 		Object.defineProperty(request, 'formData', {
 			configurable: true,
 			value: async () => {
+				let form: FormData;
 				try {
-					return await formData();
+					form = await formData();
 				} catch (e) {
 					// undici reports an unreadable or mistyped body as a TypeError.
 					if (e instanceof TypeError) error(400, 'The form could not be read.');
 					throw e;
 				}
+				for (const [name, value] of form) if (hasNul(name) || (typeof value === 'string' ? hasNul(value) : hasNul(value.name))) error(400, 'The form holds a NUL character.');
+				return form;
 			}
 		});
 	}
 	return resolve(event);
 };
+
+function hasNul(text: string): boolean {
+	return text.includes('\u0000');
+}
 
 /**
  * adapter-node serves the built assets and static files before any hook runs, so those responses would

@@ -22,6 +22,12 @@ export interface Fixtures {
 	};
 	/** A new assignment, for calls that end or edit one. */
 	freshAssignment(): Promise<number>;
+	/** A new learner account nobody else uses, for calls that deactivate, reset or edit one. */
+	freshUser(): Promise<number>;
+	/** A new department under the root, for calls that rename, move or deactivate one. */
+	freshDepartment(): Promise<number>;
+	/** A previewed (not applied) staff import with no rows. */
+	freshImportBatch(): Promise<number>;
 }
 
 export async function loadFixtures(sql: postgres.Sql): Promise<Fixtures> {
@@ -63,6 +69,24 @@ export async function loadFixtures(sql: postgres.Sql): Promise<Fixtures> {
 			eastDeptId: depts.get('EAST')!,
 			westDeptId: depts.get('WEST')!,
 			outsiderCertificate: await certificate(outsider.id, outsiderRow.department_id)
+		},
+		async freshUser() {
+			const [row] = await sql<{ id: number }[]>`
+				insert into "user" (username, display_name, department_id, roles) values (${`fixture-${randomBytes(6).toString('hex')}`}, '测试账号', ${depts.get('EAST-GSC')!}, '{learner}') returning id`;
+			return row.id;
+		},
+		async freshDepartment() {
+			const code = `FX-${randomBytes(4).toString('hex').toUpperCase()}`;
+			const [row] = await sql<{ id: number }[]>`
+				insert into department (code, name_zh, name_en, parent_id, path, depth) values (${code}, '测试部门', 'Fixture department', ${depts.get('CITY')!}, '/', 1) returning id`;
+			const [root] = await sql<{ path: string }[]>`select path from department where id = ${depts.get('CITY')!}`;
+			await sql`update department set path = ${`${root.path}${row.id}/`} where id = ${row.id}`;
+			return row.id;
+		},
+		async freshImportBatch() {
+			const [row] = await sql<{ id: number }[]>`
+				insert into import_batch (source, file_name, file_hash, file_size, format, rows) values ('web', 'fixture.csv', ${randomBytes(32).toString('hex')}, 10, 'csv', '[]'::jsonb) returning id`;
+			return row.id;
 		},
 		async freshAssignment() {
 			const [row] = await sql<{ id: number }[]>`

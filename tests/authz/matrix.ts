@@ -98,8 +98,35 @@ export const MATRIX: Record<string, Entry> = {
 	'POST /studio/import': { allow: STUDIO, why: 'GIFT upload (empty form: no file)', expect: [400] },
 	'POST /studio/import/download': { allow: STUDIO, why: 'converted quiz download (empty form: nothing to convert)', expect: [400] },
 
-	// Administration: admins only
-	'GET /admin': { allow: ADMIN, why: 'administration' }
+	// Account activation: the link is the credential
+	'GET /activate/[token]': { allow: EVERYONE, why: 'public: the one-time link itself is the credential (an unknown token shows "invalid")', path: () => '/activate/not-a-real-activation-token-0000000000' },
+	'POST /activate/[token]': { allow: EVERYONE, why: 'public: sets the password of the link’s account (unknown token: refused)', path: () => '/activate/not-a-real-activation-token-0000000000', form: { password: 'a-long-enough-password', confirm: 'a-long-enough-password' }, expect: [400] },
+
+	// Administration: admins only (destructive calls act on accounts and departments made for them)
+	'GET /admin': { allow: ADMIN, why: 'administration' },
+	'GET /admin/audit': { allow: ADMIN, why: 'audit log' },
+	'GET /admin/departments': { allow: ADMIN, why: 'department tree' },
+	'POST /admin/departments?/create': { allow: ADMIN, why: 'create a department (empty form: invalid)', expect: [400] },
+	'GET /admin/departments/[id]': { allow: ADMIN, why: 'one department', path: (f) => `/admin/departments/${f.params.id}` },
+	'POST /admin/departments/[id]?/update': { allow: ADMIN, why: 'rename (empty form: invalid)', path: async (f) => `/admin/departments/${await f.freshDepartment()}?/update`, expect: [400] },
+	'POST /admin/departments/[id]?/move': { allow: ADMIN, why: 'move (empty form: invalid)', path: async (f) => `/admin/departments/${await f.freshDepartment()}?/move`, expect: [400] },
+	'POST /admin/departments/[id]?/deactivate': { allow: ADMIN, why: 'deactivate (an empty department needs no successor)', path: async (f) => `/admin/departments/${await f.freshDepartment()}?/deactivate`, expect: [200, 303, 400] },
+	'POST /admin/departments/[id]?/reactivate': { allow: ADMIN, why: 'reactivate', path: async (f) => `/admin/departments/${await f.freshDepartment()}?/reactivate`, expect: [200, 303, 400] },
+	'GET /admin/users': { allow: ADMIN, why: 'accounts' },
+	'GET /admin/users/new': { allow: ADMIN, why: 'new account form' },
+	'POST /admin/users/new': { allow: ADMIN, why: 'create an account (empty form: invalid)', expect: [400] },
+	'GET /admin/users/[id]': { allow: ADMIN, why: 'one account', path: (f) => `/admin/users/${f.ids.learnerId}` },
+	'POST /admin/users/[id]?/profile': { allow: ADMIN, why: 'edit an account (empty form: invalid)', path: async (f) => `/admin/users/${await f.freshUser()}?/profile`, expect: [400] },
+	'POST /admin/users/[id]?/roles': { allow: ADMIN, why: 'grant roles (empty form: invalid)', path: async (f) => `/admin/users/${await f.freshUser()}?/roles`, expect: [200, 400] },
+	'POST /admin/users/[id]?/deactivate': { allow: ADMIN, why: 'deactivate an account', path: async (f) => `/admin/users/${await f.freshUser()}?/deactivate`, expect: [200, 303] },
+	'POST /admin/users/[id]?/reactivate': { allow: ADMIN, why: 'reactivate an account', path: async (f) => `/admin/users/${await f.freshUser()}?/reactivate`, expect: [200, 303, 400] },
+	'POST /admin/users/[id]?/reset': { allow: ADMIN, why: 'issue a new activation link', path: async (f) => `/admin/users/${await f.freshUser()}?/reset`, expect: [200, 303] },
+	'GET /admin/import': { allow: ADMIN, why: 'staff import' },
+	'POST /admin/import?/preview': { allow: ADMIN, why: 'upload a staff file (empty form: no file)', expect: [400] },
+	'GET /admin/import/[id]': { allow: ADMIN, why: 'an import preview', path: async (f) => `/admin/import/${await f.freshImportBatch()}` },
+	'GET /admin/import/[id]/errors.csv': { allow: ADMIN, why: 'row errors of an import', path: async (f) => `/admin/import/${await f.freshImportBatch()}/errors.csv` },
+	'POST /admin/import/[id]/apply': { allow: ADMIN, why: 'apply an import (no hash: refused back to the preview)', path: async (f) => `/admin/import/${await f.freshImportBatch()}/apply`, expect: [303] },
+	'POST /admin/import/[id]/links': { allow: ADMIN, why: 'reissue activation links of an import', path: async (f) => `/admin/import/${await f.freshImportBatch()}/links`, expect: [303] }
 };
 
 /** The URL to request for an entry (actions get their ?/name unless the entry gives a full path). */

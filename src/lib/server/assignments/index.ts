@@ -16,7 +16,7 @@ const flag = z.preprocess((v) => (typeof v === 'string' ? !['false', 'off', '0',
 
 export const assignmentInput = z.object({
 	courseId: z.string().min(1).max(100),
-	departmentId: z.coerce.number().int().positive(),
+	departmentId: z.coerce.number().int().positive().max(2_147_483_647),
 	dueDate,
 	recurrence: z.enum(['none', 'yearly']).default('none'),
 	required: flag

@@ -39,7 +39,8 @@ const id = z.string().max(100).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 const day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD')
-	.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date');
+	// Postgres has no year 0: 0000-01-01 is not a date there either.
+	.refine((d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date');
 
 const filterSchema = z
 	.object({

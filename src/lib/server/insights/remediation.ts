@@ -8,7 +8,7 @@ export const remediationInput = z.object({
 	dueDate: z
 		.string()
 		.regex(/^\d{4}-\d{2}-\d{2}$/, 'due-date')
-		.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'due-date'),
+		.refine((d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'due-date'),
 	courses: z.array(z.string().min(1).max(100)).min(1, 'no-courses').max(50)
 });
 

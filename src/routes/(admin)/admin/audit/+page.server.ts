@@ -3,7 +3,11 @@ import { requireRole } from '$lib/server/auth/guards';
 import * as auditLog from '$lib/server/admin/audit-log';
 import type { PageServerLoad } from './$types';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(d)));
+// A real calendar day: Date.parse accepts 2024-02-30 (it rolls over), Postgres does not.
+const day = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/)
+	.refine((d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d);
 const filters = z.object({
 	action: z.string().trim().max(80).optional().catch(undefined),
 	actor: z.string().trim().max(64).optional().catch(undefined),

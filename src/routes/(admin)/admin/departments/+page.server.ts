@@ -16,7 +16,9 @@ const createForm = departmentForm.extend({ parentId: optionalDepartment });
 export const actions: Actions = {
 	create: async ({ request }) => {
 		requireRole('admin');
-		const values = Object.fromEntries(await request.formData()) as Record<string, string>;
+		// Only the form's own text fields are echoed back (a posted file or a "__proto__" field cannot be).
+		const data = await request.formData();
+		const values = Object.fromEntries(['code', 'nameZh', 'nameEn', 'parentId'].map((k) => [k, typeof data.get(k) === 'string' ? (data.get(k) as string) : ''])) as Record<string, string>;
 		const parsed = createForm.safeParse(values);
 		if (!parsed.success) return fail(400, { error: 'invalid', field: String(parsed.error.issues[0]?.path[0] ?? ''), values });
 		let id: number;

@@ -7,4 +7,4 @@ export const departmentForm = z.object({
 });
 
 /** "" (no department / top level) or a department id. */
-export const optionalDepartment = z.union([z.literal(''), z.coerce.number().int().positive()]).transform((v) => (v === '' ? null : v));
+export const optionalDepartment = z.union([z.literal(''), z.coerce.number().int().positive().max(2_147_483_647)]).transform((v) => (v === '' ? null : v));

@@ -7,7 +7,7 @@ import type { PageServerLoad } from './$types';
 
 const filters = z.object({
 	q: z.string().trim().max(100).optional().catch(undefined),
-	department: z.coerce.number().int().positive().optional().catch(undefined),
+	department: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
 	subtree: z.literal('1').optional().catch(undefined),
 	status: z.enum(['active', 'pending', 'inactive']).optional().catch(undefined),
 	role: z.enum(ROLES).optional().catch(undefined),

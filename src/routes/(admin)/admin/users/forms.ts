@@ -9,7 +9,7 @@ export const profileForm = z.object({
 		.max(254)
 		.transform((v) => v || null)
 		.pipe(z.email().nullable()),
-	departmentId: z.coerce.number().int().positive()
+	departmentId: z.coerce.number().int().positive().max(2_147_483_647)
 });
 
 export const newUserForm = profileForm.extend({

@@ -6,7 +6,7 @@ import { AdminError } from '$lib/server/admin/errors';
 import { departmentForm, optionalDepartment } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
 
-const idParam = z.coerce.number().int().positive();
+const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
 export const load: PageServerLoad = async ({ params }) => {
 	requireRole('admin');

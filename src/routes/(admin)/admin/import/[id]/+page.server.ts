@@ -12,7 +12,7 @@ const query = z.object({
 
 export const load: PageServerLoad = async ({ params, url }) => {
 	requireRole('admin');
-	const id = z.coerce.number().int().positive().safeParse(params.id);
+	const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.id);
 	const batch = id.success ? await staffImport.getBatch(id.data) : null;
 	if (!batch) error(404, 'not found');
 	const q = query.parse({ page: url.searchParams.get('page') ?? 1, error: url.searchParams.get('error') ?? undefined });

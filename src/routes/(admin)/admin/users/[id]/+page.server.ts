@@ -8,7 +8,7 @@ import { optionalDepartment } from '../../departments/forms';
 import { linkFor, profileForm, rolesField } from '../forms';
 import type { Actions, PageServerLoad } from './$types';
 
-const idParam = z.coerce.number().int().positive();
+const idParam = z.coerce.number().int().positive().max(2_147_483_647);
 
 function target(params: { id: string }): number {
 	const id = idParam.safeParse(params.id);

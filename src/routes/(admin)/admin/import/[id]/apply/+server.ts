@@ -11,7 +11,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async ({ params, request, url }) => {
 	const admin = requireRole('admin');
-	const id = z.coerce.number().int().positive().safeParse(params.id);
+	const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.id);
 	if (!id.success) error(404, 'not found');
 	const hash = String((await request.formData()).get('hash') ?? '');
 	let result: Awaited<ReturnType<typeof staffImport.apply>>;

@@ -8,7 +8,7 @@ import type { RequestHandler } from './$types';
 /** Every error of a batch as CSV (UTF-8 with BOM), to fix the file with the list open in Excel. */
 export const GET: RequestHandler = async ({ params }) => {
 	requireRole('admin');
-	const id = z.coerce.number().int().positive().safeParse(params.id);
+	const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.id);
 	if (!id.success) error(404, 'not found');
 	const batch = await staffImport.getBatch(id.data);
 	if (!batch) error(404, 'not found');

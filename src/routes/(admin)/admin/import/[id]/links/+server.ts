@@ -8,7 +8,7 @@ import type { RequestHandler } from './$types';
 /** Fresh links for the batch's accounts still waiting (older links stop working), as a CSV download. */
 export const POST: RequestHandler = async ({ params, url }) => {
 	const admin = requireRole('admin');
-	const id = z.coerce.number().int().positive().safeParse(params.id);
+	const id = z.coerce.number().int().positive().max(2_147_483_647).safeParse(params.id);
 	if (!id.success) error(404, 'not found');
 	let links: staffImport.NewAccount[];
 	try {
