@@ -9,6 +9,7 @@ import { readContentFiles } from '../../src/lib/server/content/files';
 import { loadLibrary } from '../../src/lib/server/content/library';
 import { syncContent } from '../../src/lib/server/content/sync';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../seeds/demo';
+import { hashToken, newToken } from '../../src/lib/server/admin/tokens';
 import { load } from './load';
 import type { Row } from './report';
 import { AppServer, sampled } from './server';
@@ -43,7 +44,10 @@ interface Samples {
 	attempt: number | null;
 	assignment: number | null;
 	question: string | null;
+	competency: string;
 	batch: number | null;
+	token: string;
+	eastStaffId: number;
 }
 
 /** A value for each route parameter, from the seeded demo data. Undefined: the route is skipped. */
@@ -64,7 +68,9 @@ function fill(id: string, s: Samples): string | undefined {
 			: name.includes('attempt') ? s.attempt
 			: name.includes('assignment') ? s.assignment
 			: name.includes('question') ? s.question
+			: name.includes('competenc') ? s.competency
 			: name.includes('batch') || name.includes('import') ? s.batch
+			: name.includes('token') ? s.token
 			: name === 'id'
 				? parent.includes('dep') ? s.department
 				: parent.includes('user') || parent.includes('people') || parent.includes('staff') ? s.staffId
@@ -102,11 +108,23 @@ export async function runEmbedded(options: { port: number; duration: number; log
 		const course = library.courses.find((c) => !c.draft && c.errors.length === 0)!;
 		const learner = await one<{ id: number }>(sql`select id from "user" where username = 'learner'`);
 		const staff = await one<{ id: number; department_id: number }>(sql`select id, department_id from "user" where username like 'G%' order by id limit 1`);
-		const east = await one<{ id: number }>(sql`select id from department where code = 'EAST'`);
+		const east = await one<{ id: number; path: string }>(sql`select id, path from department where code = 'EAST'`);
+		const eastStaff = await one<{ id: number }>(sql`select u.id from "user" u join department d on d.id = u.department_id where d.path like ${east.path + '%'} and u.username like 'G%' order by u.id limit 1`);
 		const code = await one<{ certificate_code: string }>(sql`select certificate_code from completion where revoked_at is null order by user_id = ${learner.id} desc, id limit 1`);
 		const attempt = await one<{ id: number }>(sql`select id from quiz_attempt where user_id = ${learner.id} and submitted_at is not null order by id limit 1`);
 		const assignment = await one<{ id: number }>(sql`select id from assignment order by id limit 1`);
-		const batch = await one<{ id: number }>(sql`select id from import_batch order by id limit 1`).catch(() => undefined);
+		// A staff import waiting for review and an unused activation link, so those pages have something to show.
+		const [batch] = await rows<{ id: number }>(
+			conn.db,
+			sql`insert into import_batch (source, file_name, file_hash, file_size, format, encoding, total_rows)
+				values ('web', 'staff.csv', ${'0'.repeat(64)}, 64, 'csv', 'utf-8', 0) returning id`
+		);
+		const token = newToken();
+		const [pending] = await rows<{ id: number }>(
+			conn.db,
+			sql`insert into "user" (username, display_name, department_id, status) values ('bench-pending', '待激活', ${staff.department_id}, 'pending') returning id`
+		);
+		await conn.db.execute(sql`insert into activation_token (token_hash, user_id, expires_at) values (${hashToken(token)}, ${pending.id}, now() + interval '7 days')`);
 		samples = {
 			course: course.slug,
 			courseId: course.id,
@@ -119,7 +137,10 @@ export async function runEmbedded(options: { port: number; duration: number; log
 			attempt: attempt?.id ?? null,
 			assignment: assignment?.id ?? null,
 			question: (course.quiz['zh-CN'] ?? [])[0]?.id ?? null,
-			batch: batch?.id ?? null
+			competency: course.competencies[0],
+			batch: batch?.id ?? null,
+			token,
+			eastStaffId: eastStaff.id
 		};
 	} finally {
 		await conn.close();
@@ -150,7 +171,7 @@ export async function runEmbedded(options: { port: number; duration: number; log
 			const account = accountFor(route);
 			pages.push({ path: p, account });
 			if (account === 'hr' && route.id.startsWith('/insights')) {
-				const district = fill(route.id, { ...samples, department: samples.eastDepartment });
+				const district = fill(route.id, { ...samples, department: samples.eastDepartment, staffId: samples.eastStaffId });
 				if (district) pages.push({ path: district, account: 'hr-east' });
 			}
 		}
