@@ -22,7 +22,7 @@ export const handleAvailability: Handle = async ({ event, resolve }) => {
 	const timer = setTimeout(suspectOutage, SUSPECT_AFTER_MS);
 	const outage = whenDown();
 	try {
-		const work = resolve(event);
+		const work = Promise.resolve(resolve(event));
 		// The request goes on in the background if the outage wins; its late failure is not unhandled.
 		work.catch(() => {});
 		response = await Promise.race([work, outage.promise.then(() => undefined)]);

@@ -257,7 +257,7 @@ test('the HTTP fuzzer: never a 5xx, and never a change to data the caller may no
 			sent++;
 			let reply: Reply;
 			try {
-				reply = await c.request(req.method, req.path, { body: req.body, headers: req.headers });
+				reply = await c.request(req.method, req.path, { body: req.body as BodyInit | undefined, headers: req.headers });
 			} catch (e) {
 				if (e instanceof NetworkError) return failures.push(`${req.label} as ${caller}: ${e.message}`);
 				throw e;

@@ -28,7 +28,7 @@ function ping(): Promise<boolean> {
 			const url = process.env.DATABASE_URL;
 			if (url) {
 				// Its own connection, reconnecting quickly, so a busy pool never looks like an outage.
-				probeClient ??= postgres(url, { max: 1, connect_timeout: 5, idle_timeout: 30, backoff: 0.2, onnotice: () => {} });
+				probeClient ??= postgres(url, { max: 1, connect_timeout: 5, idle_timeout: 30, backoff: () => 0.2, onnotice: () => {} });
 				await probeClient`select 1`;
 			} else await connection().ping();
 			return true;
