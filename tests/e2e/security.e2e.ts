@@ -259,7 +259,9 @@ test('the HTTP fuzzer: never a 5xx, and never a change to data the caller may no
 			try {
 				reply = await c.request(req.method, req.path, { body: req.body as BodyInit | undefined, headers: req.headers });
 			} catch (e) {
-				if (e instanceof NetworkError) return failures.push(`${req.label} as ${caller}: ${e.message}`);
+				// A request line past the server's 16 KB header limit may be cut off instead of answered 431.
+				if (e instanceof NetworkError && req.path.length > 16_000) return;
+				if (e instanceof NetworkError) return failures.push(`${req.label} as ${caller}: ${e.message.slice(0, 300)}`);
 				throw e;
 			}
 			statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);

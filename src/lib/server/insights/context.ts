@@ -39,8 +39,9 @@ const id = z.string().max(100).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 const day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD')
-	// Postgres has no year 0: 0000-01-01 is not a date there either.
-	.refine((d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date');
+	.refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date')
+	// Reports cover this organisation's years: a period from year 1 would be a hundred thousand weeks of trend.
+	.refine((d) => d >= '2000-01-01' && d <= '2100-12-31', 'a date between 2000 and 2100');
 
 const filterSchema = z
 	.object({
