@@ -62,11 +62,12 @@ function shuffled<T>(items: T[]): T[] {
 }
 
 /**
- * `count` learners who never touched `course`: every lesson marked done, one open attempt each (as the
+ * `count` learners who never touched `course` (spread over the province, or whole departments one after
+ * the other, as on a training day): every lesson marked done, one open attempt each (as the
  * start action makes it), and the form body that answers it (`rightShare` of the questions right, so
  * most submissions pass and complete the course inside the measured request).
  */
-export async function prepareSubmissions(sql: Sql, library: Library, count: number, rightShare = 0.9): Promise<{ course: CourseDef; submissions: PreparedSubmission[] }> {
+export async function prepareSubmissions(sql: Sql, library: Library, count: number, rightShare = 0.9, crowd: 'province' | 'departments' = 'province'): Promise<{ course: CourseDef; submissions: PreparedSubmission[] }> {
 	const courses = library.courses.filter((c) => !c.draft && c.errors.length === 0);
 	const free = await sql<{ course_id: string; n: number }[]>`
 		select c.id as course_id, (select count(*) from "user" u where u.generated and u.status = 'active' and u.username like 'S%'
@@ -79,7 +80,7 @@ export async function prepareSubmissions(sql: Sql, library: Library, count: numb
 		select u.id from "user" u where u.generated and u.status = 'active' and u.username like 'S%'
 			and not exists (select 1 from enrollment e where e.user_id = u.id and e.course_id = ${course.id})
 			and not exists (select 1 from quiz_attempt a where a.user_id = u.id and a.course_id = ${course.id})
-		order by u.id desc limit ${count}`;
+		order by ${crowd === 'province' ? sql`md5(u.id::text)` : sql`u.department_id desc, u.id`} limit ${count}`;
 	const ids = people.map((p) => p.id);
 	const lessons = course.lessons.filter((l) => !l.draft).map((l) => l.slug);
 	const now = new Date();

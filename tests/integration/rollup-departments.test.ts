@@ -101,6 +101,9 @@ async function expectExact(label: string) {
 	expect(got.course, `${label}: insight_dept_course`).toEqual(want.course);
 	expect(got.mastery, `${label}: insight_dept_mastery`).toEqual(want.mastery);
 	expect(got.hours, `${label}: insight_dept_hours`).toEqual(want.hours);
+	// Pending changes are applied when their transaction commits: none are left over.
+	expect(await db.select().from(schema.insightDeptDelta), `${label}: insight_dept_delta`).toEqual([]);
+	expect(await db.select().from(schema.insightDeptFlush), `${label}: insight_dept_flush`).toEqual([]);
 }
 
 const COURSES = ['c1', 'c2', 'c3'];

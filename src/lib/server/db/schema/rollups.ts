@@ -1,4 +1,4 @@
-import { boolean, integer, numeric, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, numeric, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 /*
  * Department-level rollups for organisation-wide reports: a province's figures are read from a few
@@ -56,3 +56,33 @@ export const insightDeptHours = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.departmentId, t.year, t.hours] })]
 );
+
+/**
+ * Changes to the department rollups made by the current transaction, applied in one go when it
+ * commits (a deferred trigger): the shared department rows are then locked only for the commit
+ * itself, so a whole department taking a quiz at once does not queue behind each open transaction.
+ * Always empty outside a transaction in progress.
+ */
+export const insightDeptDelta = pgTable(
+	'insight_dept_delta',
+	{
+		txid: bigint('txid', { mode: 'number' }).notNull(),
+		/** s: staff, c: course, m: mastery, h: hours. */
+		kind: text('kind', { enum: ['s', 'c', 'm', 'h'] }).notNull(),
+		departmentId: integer('department_id').notNull(),
+		/** Course (c) or competency (m). */
+		key: text('key'),
+		year: integer('year'),
+		active: boolean('active'),
+		hours: numeric('hours', { precision: 8, scale: 1, mode: 'number' }),
+		people: integer('people').notNull().default(0),
+		earned: integer('earned').notNull().default(0),
+		possible: integer('possible').notNull().default(0)
+	},
+	(t) => [index('insight_dept_delta_txid_idx').on(t.txid)]
+);
+
+/** One row per transaction with pending rollup changes; its deferred trigger applies them at commit. */
+export const insightDeptFlush = pgTable('insight_dept_flush', {
+	txid: bigint('txid', { mode: 'number' }).primaryKey()
+});
