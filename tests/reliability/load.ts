@@ -35,6 +35,8 @@ export interface LoadResult {
 	retries: number;
 	/** 503 answers seen (database away). */
 	unavailable: number;
+	/** Sign-ins told "busy, come back in N s" (503 + Retry-After while hashes queue): load shed, not an error. */
+	signInsDeferred: number;
 	requests: number;
 	/** Anything a person would call an error: 5xx other than 503, unexpected statuses, lost sessions. */
 	errors: string[];
@@ -76,6 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 		lessonsRead: 0,
 		retries: 0,
 		unavailable: 0,
+		signInsDeferred: 0,
 		requests: 0,
 		errors: [],
 		errorCount: 0
@@ -95,6 +98,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 			try {
 				const reply = await (method === 'GET' ? client.get(path) : client.post(path, form ?? []));
 				if (!RETRYABLE.has(reply.status)) return reply;
+				const busy = Number(reply.headers.get('retry-after'));
+				if (path === '/login' && reply.status === 503 && busy > 0 && !/Temporarily unavailable|database unavailable/.test(reply.text)) {
+					// The server is shedding a crowd of sign-ins: come back when it says, as a person would.
+					result.signInsDeferred++;
+					if (Date.now() > deadline) return reply;
+					await new Promise((r) => setTimeout(r, busy * 1000 * (0.5 + Math.random())));
+					continue;
+				}
 				if (reply.status === 503) result.unavailable++;
 			} catch (e) {
 				if (!(e instanceof NetworkError)) throw e;

@@ -127,6 +127,12 @@ function serverErrors(servers: AppServer[], since: number): string[] {
 	);
 }
 
+/** What the servers logged about the database's availability (db.down, db.unavailable, db.recovered). */
+function outageEvents(servers: AppServer[], since: number): string {
+	const events = servers.flatMap((s) => s.events().filter((e) => /^db\./.test(String(e.event)) && Date.parse(String(e.at)) >= since).map((e) => `${s.port} ${e.at} ${e.event} ${e.path ?? ''}`));
+	return events.length ? events.slice(0, 10).join('; ') : 'nothing';
+}
+
 /** The last lines a server wrote that are not routine log events (stack traces, crash messages). */
 function diagnostics(server: AppServer): string {
 	return server
@@ -145,6 +151,7 @@ export interface LoadFigures {
 	stored: number;
 	retries: number;
 	unavailable: number;
+	signInsDeferred: number;
 	requests: number;
 	signIns: number;
 	lessonsRead: number;
@@ -159,6 +166,7 @@ function figures(result: LoadResult, stored: Stored, ms: number): LoadFigures {
 		stored: stored.stored,
 		retries: result.retries,
 		unavailable: result.unavailable,
+		signInsDeferred: result.signInsDeferred,
 		requests: result.requests,
 		signIns: result.signIns,
 		lessonsRead: result.lessonsRead
@@ -199,7 +207,7 @@ export async function loadWithoutLoss(env: Environment, usernames: string[], dur
 	const stored = await verifyStored(env.sql, result);
 	const problems = lossProblems(result, stored);
 	if (health.length) problems.push(`/healthz failed ${health.length} of ${healthChecks} times under load: ${health.slice(0, 5).join(', ')}`);
-	if (result.retries) problems.push(`${result.retries} requests had to be retried although nothing was disrupted`);
+	if (result.retries) problems.push(`${result.retries} requests had to be retried although nothing was disrupted; the servers said: ${outageEvents(env.servers, since)}`);
 	problems.push(...serverErrors(env.servers, since));
 	return { figures: { ...figures(result, stored, Date.now() - since), healthChecks }, problems };
 }

@@ -44,7 +44,9 @@ function ping(): Promise<boolean> {
 /** True when the database answers within the probe timeout. */
 export async function databaseReachable(timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
 	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+	// After a busy stretch the timer can fire before the answer that arrived meanwhile is read:
+	// setImmediate lets pending I/O go first, so a slow event loop is not taken for a lost database.
+	const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => setImmediate(() => resolve(false)), timeoutMs)));
 	try {
 		return await Promise.race([ping(), timeout]);
 	} finally {
@@ -86,12 +88,15 @@ export function markUnavailable(): void {
 	})();
 }
 
-/** A request is taking long: find out whether the database is the reason. */
+/**
+ * A request is taking long: find out whether the database is the reason. Two probes in a row must go
+ * unanswered (a busy server is slow, not down).
+ */
 export function suspectOutage(): void {
 	// Embedded PGlite cannot go away, and one long query there would look like an outage.
 	if (down || suspecting || !process.env.DATABASE_URL) return;
-	suspecting = databaseReachable().then((ok) => {
+	suspecting = (async () => {
+		if (!(await databaseReachable()) && !(await databaseReachable())) markUnavailable();
 		suspecting = undefined;
-		if (!ok) markUnavailable();
-	});
+	})();
 }
