@@ -93,7 +93,7 @@ function accountFor(route: { id: string; group: string | null }): Account {
 	return 'learner';
 }
 
-export async function runEmbedded(options: { port: number; duration: number; log: (s: string) => void; wanted: (n: string) => boolean }): Promise<{ rows: Row[]; meta: Record<string, unknown> }> {
+export async function runEmbedded(options: { port: number; duration: number; log: (s: string) => void; wanted: (n: string) => boolean; nodeArgs?: string[] }): Promise<{ rows: Row[]; meta: Record<string, unknown> }> {
 	const { log } = options;
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govlearn-bench-'));
 	log(`seeding the demo organisation into PGlite (${dataDir})…`);
@@ -146,7 +146,7 @@ export async function runEmbedded(options: { port: number; duration: number; log
 		await conn.close();
 	}
 
-	const server = await AppServer.start({ port: options.port, env: { DATABASE_URL: '', DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' } });
+	const server = await AppServer.start({ port: options.port, env: { DATABASE_URL: '', DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' }, nodeArgs: options.nodeArgs });
 	const result: Row[] = [];
 	try {
 		const cookies: Partial<Record<Exclude<Account, null>, string>> = {};
@@ -205,5 +205,5 @@ export async function runEmbedded(options: { port: number; duration: number; log
 		await server.stop();
 		rmSync(dataDir, { recursive: true, force: true });
 	}
-	return { rows: result, meta: { pages: result.length } };
+	return { rows: result, meta: { pages: result.length, nodeArgs: options.nodeArgs ?? [] } };
 }

@@ -44,6 +44,7 @@ export function printTable(rows: Row[], meta: Record<string, unknown>): void {
 	const m = meta.machine as Record<string, unknown>;
 	console.log(`\nGovLearn benchmark · ${meta.mode}${meta.learners ? ` · ${Number(meta.learners).toLocaleString('en')} learners` : ''} · ${m.cpus}× ${m.cpu} · ${m.memoryGb} GB · Node ${m.node}`);
 	if (meta.database) console.log(String((meta.database as { version: string }).version).split(',')[0]);
+	console.log(`load average at the end ${(m.loadAverage as number[]).join(' / ')}${(meta.nodeArgs as string[] | undefined)?.length ? ` · app server: node ${(meta.nodeArgs as string[]).join(' ')}` : ''}`);
 	console.log(line(header));
 	console.log('|' + widths.map((w, i) => (i >= 1 && i <= 8 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
 	for (const b of body) console.log(line(b));

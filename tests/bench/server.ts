@@ -73,9 +73,9 @@ export class AppServer {
 	}
 
 	/** Starts `node <build>/index.js` on `port` and waits for /healthz. */
-	static async start(options: { port: number; env: Record<string, string | undefined> }): Promise<AppServer> {
+	static async start(options: { port: number; env: Record<string, string | undefined>; nodeArgs?: string[] }): Promise<AppServer> {
 		const url = `http://127.0.0.1:${options.port}`;
-		const proc = spawn(process.execPath, [path.join(BUILD_DIR, 'index.js')], {
+		const proc = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(BUILD_DIR, 'index.js')], {
 			env: { ...process.env, PORT: String(options.port), HOST: '127.0.0.1', ORIGIN: url, BODY_SIZE_LIMIT: '60M', ...options.env },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
