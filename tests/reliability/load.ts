@@ -37,6 +37,8 @@ export interface LoadResult {
 	unavailable: number;
 	/** Sign-ins told "busy, come back in N s" (503 + Retry-After while hashes queue): load shed, not an error. */
 	signInsDeferred: number;
+	/** Submissions posted more than once (the first post was cut off or met an outage). */
+	resubmitted: number;
 	requests: number;
 	/** Anything a person would call an error: 5xx other than 503, unexpected statuses, lost sessions. */
 	errors: string[];
@@ -79,6 +81,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 		retries: 0,
 		unavailable: 0,
 		signInsDeferred: 0,
+		resubmitted: 0,
 		requests: 0,
 		errors: [],
 		errorCount: 0
@@ -92,9 +95,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 	};
 
 	/** One request, repeated while the server is away (cut connection, 503), until `deadline`. */
-	async function send(client: Client, method: 'GET' | 'POST', path: string, form?: [string, string][], deadline = giveUp): Promise<Reply | undefined> {
+	async function send(client: Client, method: 'GET' | 'POST', path: string, form?: [string, string][], tries = { n: 0 }, deadline = giveUp): Promise<Reply | undefined> {
 		for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
 			result.requests++;
+			tries.n++;
 			try {
 				const reply = await (method === 'GET' ? client.get(path) : client.post(path, form ?? []));
 				if (!RETRYABLE.has(reply.status)) return reply;
@@ -161,7 +165,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 			const attemptId = Number(fields.find(([k]) => k === 'attempt')?.[1]);
 
 			result.sent++;
-			const submitted = await send(client, 'POST', `/courses/${course.slug}/quiz?/submit`, fields);
+			const tries = { n: 0 };
+			const submitted = await send(client, 'POST', `/courses/${course.slug}/quiz?/submit`, fields, tries);
+			if (tries.n > 1) result.resubmitted++;
 			if (!submitted) return;
 			const acknowledged = submitted.status === 303 ? /[?&]attempt=(\d+)/.exec(submitted.location ?? '') : null;
 			if (!acknowledged) return error(`submit ${course.slug}: ${submitted.status} ${submitted.location ?? ''}`);

@@ -152,6 +152,7 @@ export interface LoadFigures {
 	retries: number;
 	unavailable: number;
 	signInsDeferred: number;
+	resubmitted: number;
 	requests: number;
 	signIns: number;
 	lessonsRead: number;
@@ -167,6 +168,7 @@ function figures(result: LoadResult, stored: Stored, ms: number): LoadFigures {
 		retries: result.retries,
 		unavailable: result.unavailable,
 		signInsDeferred: result.signInsDeferred,
+		resubmitted: result.resubmitted,
 		requests: result.requests,
 		signIns: result.signIns,
 		lessonsRead: result.lessonsRead
