@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema/index';
 import { queryStatsLogger } from './query-stats';
+import { preparedStatements, preparing } from './prepared';
 
 export { schema };
 
@@ -39,9 +40,11 @@ export async function connect(options: { url?: string; dataDir?: string; pglite?
 			connect_timeout: 10,
 			idle_timeout: 60,
 			// Reconnect within a second of Postgres coming back (the default waits up to 20 s after a long outage).
-			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1)
+			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+			// Prepared statements (see prepared.ts), each execution still planned for its own parameters.
+			...(preparedStatements ? { connection: { plan_cache_mode: 'force_custom_plan' } } : {})
 		});
-		const db = drizzlePostgres(client, { schema, logger: queryStatsLogger() });
+		const db = drizzlePostgres(preparing(client), { schema, logger: queryStatsLogger() });
 		return {
 			db,
 			kind: 'postgres',
