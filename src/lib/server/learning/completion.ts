@@ -1,9 +1,9 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import { and, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { CourseDef } from '../content';
 import { db, rows, schema, type Executor } from '../db';
 import { visibleLessons } from './catalogue';
-import { asDate, yearOf, yearRange } from './sql';
+import { asDate, list, yearOf, yearRange } from './sql';
 
 /** 80 random bits in base32 (16 characters): unguessable, and easy to read out or type. */
 export function certificateCode(): string {
@@ -14,55 +14,33 @@ export function certificateCode(): string {
  * Records a completion when every visible lesson is done and a quiz attempt submitted this calendar
  * year passed; at most one per person, course and year. Keeps the department the person is in now.
  * Returns the new completion, or undefined when the course is not (newly) complete.
+ * One statement (checks and insert together): it runs inside every passing quiz submission.
  */
-export async function completeIfDone(tx: Executor, userId: number, course: CourseDef, now = new Date()) {
+export async function completeIfDone(tx: Executor, userId: number, course: CourseDef, now = new Date()): Promise<{ id: number; certificateCode: string } | undefined> {
 	const year = yearOf(now);
-	const [existing] = await tx
-		.select({ id: schema.completion.id })
-		.from(schema.completion)
-		.where(and(eq(schema.completion.userId, userId), eq(schema.completion.courseId, course.id), eq(schema.completion.year, year)));
-	if (existing) return undefined;
-	const done = await tx
-		.select({ slug: schema.lessonProgress.lessonSlug })
-		.from(schema.lessonProgress)
-		.where(and(eq(schema.lessonProgress.userId, userId), eq(schema.lessonProgress.courseId, course.id)));
-	const doneSet = new Set(done.map((d) => d.slug));
-	if (!visibleLessons(course).every((l) => doneSet.has(l.slug))) return undefined;
 	const { start, end } = yearRange(year);
-	const [best] = await tx
-		.select()
-		.from(schema.quizAttempt)
-		.where(
-			and(
-				eq(schema.quizAttempt.userId, userId),
-				eq(schema.quizAttempt.courseId, course.id),
-				eq(schema.quizAttempt.passed, true),
-				gte(schema.quizAttempt.submittedAt, start),
-				lt(schema.quizAttempt.submittedAt, end)
-			)
-		)
-		.orderBy(desc(schema.quizAttempt.score), schema.quizAttempt.submittedAt)
-		.limit(1);
-	if (!best) return undefined;
-	const [person] = await tx.select({ departmentId: schema.user.departmentId }).from(schema.user).where(eq(schema.user.id, userId));
-	if (!person) return undefined;
-	const [row] = await tx
-		.insert(schema.completion)
-		.values({
-			userId,
-			courseId: course.id,
-			completedAt: now,
-			year,
-			departmentId: person.departmentId,
-			hours: course.hours,
-			score: best.score ?? 0,
-			attemptId: best.id,
-			contentVersion: course.version,
-			certificateCode: certificateCode()
-		})
-		.onConflictDoNothing()
-		.returning();
-	return row;
+	const visible = visibleLessons(course).map((l) => l.slug);
+	const lessonsDone = visible.length
+		? sql`(select count(*) from lesson_progress l where l.user_id = u.id and l.course_id = ${course.id} and l.lesson_slug in ${list(visible)}) = ${visible.length}`
+		: sql`true`;
+	const [row] = await rows<{ id: number; certificate_code: string }>(
+		tx,
+		sql`insert into completion (user_id, course_id, completed_at, year, department_id, hours, score, attempt_id, content_version, certificate_code)
+		select u.id, ${course.id}, ${now.toISOString()}::timestamptz, ${year}, u.department_id, ${course.hours}, coalesce(best.score, 0), best.id, ${course.version}, ${certificateCode()}
+		from "user" u
+		cross join lateral (
+			select a.id, a.score from quiz_attempt a
+			where a.user_id = u.id and a.course_id = ${course.id} and a.passed
+				and a.submitted_at >= ${start.toISOString()}::timestamptz and a.submitted_at < ${end.toISOString()}::timestamptz
+			order by a.score desc, a.submitted_at limit 1
+		) best
+		where u.id = ${userId}
+			and not exists (select 1 from completion c where c.user_id = u.id and c.course_id = ${course.id} and c.year = ${year})
+			and ${lessonsDone}
+		on conflict do nothing
+		returning id, certificate_code`
+	);
+	return row ? { id: Number(row.id), certificateCode: row.certificate_code } : undefined;
 }
 
 /** Credit hours a person earned in a calendar year (revoked certificates do not count). */
