@@ -57,13 +57,13 @@ async function expected() {
 	}
 
 	const answers = (await db.select().from(schema.attemptAnswer)).filter((a) => a.attemptNo === 1 && staff(a.userId));
-	const mastery = new Map<string, Cell & { who: Set<number> }>();
+	const mastery = new Map<string, { departmentId: number; competencyId: string; people: number; earned: number; possible: number; who: Set<number> }>();
 	for (const a of answers) {
 		const d = person.get(a.userId)!.departmentId;
 		const m = count(mastery, `${d}|${a.competencyId}`, () => ({ departmentId: d, competencyId: a.competencyId, people: 0, earned: 0, possible: 0, who: new Set<number>() }));
 		m.who.add(a.userId);
-		(m.earned as number) += a.pointsEarned;
-		(m.possible as number) += a.pointsPossible;
+		m.earned += a.pointsEarned;
+		m.possible += a.pointsPossible;
 	}
 	const masteryRows = [...mastery.values()].map(({ who, ...m }) => ({ ...m, people: who.size }));
 

@@ -21,9 +21,10 @@ export function preparing<T extends Client>(client: T): T {
 				return (query: string, args: unknown[] = [], options: Record<string, unknown> = {}) => target.unsafe(query, args as never[], { ...options, prepare: true });
 			}
 			if (prop === 'begin' || prop === 'savepoint') {
+				const original = Reflect.get(target, prop) as (...a: unknown[]) => unknown;
 				return (...params: unknown[]) => {
 					const fn = params.pop() as (tx: TransactionSql) => unknown;
-					return (target[prop as 'savepoint'] as (...a: unknown[]) => unknown)(...params, (tx: TransactionSql) => fn(preparing(tx)));
+					return original.call(target, ...params, (tx: TransactionSql) => fn(preparing(tx)));
 				};
 			}
 			const value = Reflect.get(target, prop);
