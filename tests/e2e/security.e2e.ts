@@ -210,6 +210,18 @@ test('cross-site form posts are refused', async () => {
 	expect((await c.get('/me')).status).toBe(200);
 });
 
+test('a form that cannot be read, or input with a NUL character, gets a clear 400 and changes nothing', async () => {
+	const c = await signedIn('learner');
+	const before = await fingerprint(env.sql);
+	const broken = await c.request('POST', '/account?/password', { body: 'current=x', headers: { 'content-type': 'multipart/form-data; boundary=nothere' } });
+	expect(broken.status).toBe(400);
+	expect(broken.text).toContain('无法读取请求');
+	const nul = await c.post('/account?/password', { current: 'a\u0000b', next: 'x', confirm: 'x' });
+	expect(nul.status).toBe(400);
+	expect((await c.get('/courses?q=%00')).status).toBe(400);
+	expect(changedTables(before, await fingerprint(env.sql))).toEqual([]);
+});
+
 test('the security log has sign-ins, failures, refusals and changes as JSON lines in UTC with the request id', async () => {
 	const since = server.events().length;
 	const stamp = Date.now();
