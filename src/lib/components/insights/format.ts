@@ -13,17 +13,24 @@ export interface Format {
 	date(iso: string): string;
 }
 
+const cache = new Map<string, Format>();
+
+/** Formatters for a locale; made once per locale (building Intl formatters costs more than using them). */
 export function formatter(locale: string): Format {
+	const cached = cache.get(locale);
+	if (cached) return cached;
 	const int = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
 	const dec = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 	const pct = new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 	const day = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
 	const share = (s: number | null | undefined) => (s === null || s === undefined || !Number.isFinite(s) ? '–' : pct.format(s));
-	return {
+	const format: Format = {
 		int: (n) => int.format(n),
 		dec: (n) => dec.format(n),
 		pct: share,
-		ratio: (part, whole) => m.ins_ratio({ part: int.format(part), whole: int.format(whole), share: share(whole > 0 ? part / whole : null) }),
+		ratio: (part, whole) => m.ins_ratio({ part: int.format(part), whole: int.format(whole), share: share(whole > 0 ? part / whole : null) }, { locale: locale as 'en' | 'zh-CN' }),
 		date: (iso) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? day.format(new Date(`${iso}T00:00:00Z`)) : iso)
 	};
+	cache.set(locale, format);
+	return format;
 }
