@@ -1,19 +1,11 @@
 import adapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
-import { mdsvex } from 'mdsvex';
-import { calloutsPlugin, contentImagesPlugin } from './src/lib/server/content/remark-plugins.js';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
-	extensions: ['.svelte', '.md'],
-	preprocess: [
-		vitePreprocess(),
-		mdsvex({
-			extensions: ['.md'],
-			remarkPlugins: [calloutsPlugin, contentImagesPlugin],
-			smartypants: false
-		})
-	],
+	// Lessons are not compiled into the build: the server renders them from the database at runtime
+	// (src/lib/server/content/index.ts, one sanitising pipeline for files and studio edits alike).
+	preprocess: [vitePreprocess()],
 	kit: {
 		// Separate output folders let parallel builds (tests, benchmarks) run side by side.
 		outDir: process.env.SVELTEKIT_OUT_DIR ?? '.svelte-kit',
@@ -35,7 +27,9 @@ const config = {
 		},
 		csrf: { trustedOrigins: [] }
 	},
-	compilerOptions: { runes: ({ filename }) => (filename.split(/[/\\]/).includes('node_modules') || filename.endsWith('.md') ? undefined : true) }
+	compilerOptions: {
+		runes: ({ filename }) => (filename.split(/[/\\]/).includes('node_modules') ? undefined : true)
+	}
 };
 
 export default config;

@@ -99,7 +99,9 @@ function printStats(library: Library, files: ContentFiles) {
 			minEn = Math.min(minEn, enWords(enText));
 		}
 		const questions = course.quiz['zh-CN'] ?? course.quiz.en ?? [];
-		console.log(`${course.slug}${course.draft ? ' (draft, not in totals)' : ''} | ${course.lessons.length} | ${questions.length} | ${zh} | ${en} | ${minZh} / ${minEn}`);
+		console.log(
+			`${course.slug}${course.draft ? ' (draft, not in totals)' : ''} | ${course.lessons.length} | ${questions.length} | ${zh} | ${en} | ${minZh} / ${minEn}`
+		);
 		// Totals describe what learners get: drafts are listed but not counted.
 		if (course.draft) continue;
 		for (const q of questions) {
@@ -110,14 +112,17 @@ function printStats(library: Library, files: ContentFiles) {
 		totalEn += en;
 	}
 	const published = library.courses.filter((c) => !c.draft);
-	console.log(`total (${published.length} published) | ${published.reduce((n, c) => n + c.lessons.length, 0)} | ${[...perType.values()].reduce((a, b) => a + b, 0)} | ${totalZh} | ${totalEn} |`);
+	console.log(
+		`total (${published.length} published) | ${published.reduce((n, c) => n + c.lessons.length, 0)} | ${[...perType.values()].reduce((a, b) => a + b, 0)} | ${totalZh} | ${totalEn} |`
+	);
 	console.log('\nquestions per competency (published courses):');
 	for (const [id, n] of perCompetency) console.log(`  ${id}: ${n}`);
 	console.log('questions per type:');
 	for (const [type, n] of perType) console.log(`  ${type}: ${n}`);
 
 	// Learners notice when the right option is always the longest one; this counts how often it is.
-	const optionLength = (text: string, locale: string) => (locale === 'zh-CN' ? [...text.replace(/\s/g, '')].length : text.split(/\s+/).length);
+	const optionLength = (text: string, locale: string) =>
+		locale === 'zh-CN' ? [...text.replace(/\s/g, '')].length : text.split(/\s+/).length;
 	for (const locale of LOCALES) {
 		let longest = 0;
 		let singles = 0;
@@ -143,7 +148,8 @@ async function main() {
 	}
 	const library = loadLibrary(files);
 	const errors = [...library.errors];
-	if (library.courses.length === 0) errors.push({ file: 'content/courses', line: 1, message: 'no courses found (expected content/courses/NN-slug/ folders)' });
+	if (library.courses.length === 0)
+		errors.push({ file: 'content/courses', line: 1, message: 'no courses found (expected content/courses/NN-slug/ folders)' });
 	for (const course of library.courses)
 		for (const lesson of course.lessons)
 			for (const locale of LOCALES) {

@@ -4,14 +4,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import { convertGift, decodeGift, formatReport, GiftParseError, type GiftLocale } from '../src/lib/server/gift/index';
+import { convertGift, decodeGift, formatReport, GiftParseError, type GiftLocale } from '../src/lib/server/quiz/gift/index';
 
 const usage = 'usage: npm run import:gift -- FILE [--out PATH] [--lang zh-CN|en] [--competency ID] [--prefix ID-]';
 let args;
 try {
 	args = parseArgs({
 		allowPositionals: true,
-		options: { out: { type: 'string' }, lang: { type: 'string' }, competency: { type: 'string' }, prefix: { type: 'string' }, help: { type: 'boolean', short: 'h' } }
+		options: {
+			out: { type: 'string' },
+			lang: { type: 'string' },
+			competency: { type: 'string' },
+			prefix: { type: 'string' },
+			help: { type: 'boolean', short: 'h' }
+		}
 	});
 } catch (e) {
 	console.error(`${(e as Error).message}\n${usage}`);

@@ -9,7 +9,8 @@ import { importFile, ImportFileError, linksCsv, MAX_FILE_BYTES, type RowError } 
 const USAGE = `Usage: npm run import:users -- FILE [--dry-run] [--links OUT.csv]
 
 Imports staff from a CSV (UTF-8, UTF-8 with BOM or GB18030) or XLSX file. Columns by header:
-username/工号, name/姓名, department/部门编码, email/邮箱 (optional), roles/角色 (optional, ';'-separated).
+username/工号, name/姓名, department/部门编码, email/邮箱 (optional), roles/角色 (optional, ';'-separated),
+status/状态 (optional: active/在职, inactive/离职 deactivates the account).
 Uses DATABASE_URL, or the embedded database in DATA_DIR (default .data/; stop the app first).`;
 
 const args = process.argv.slice(2);
@@ -25,7 +26,14 @@ if (!file || args.includes('--help')) {
 	process.exit(2);
 }
 
-const FIELD: Record<RowError['column'], string> = { username: 'username (工号)', name: 'name (姓名)', department: 'department (部门编码)', email: 'email (邮箱)', roles: 'roles (角色)' };
+const FIELD: Record<RowError['column'], string> = {
+	username: 'username (工号)',
+	name: 'name (姓名)',
+	department: 'department (部门编码)',
+	email: 'email (邮箱)',
+	roles: 'roles (角色)',
+	status: 'status (状态)'
+};
 
 function describe(e: RowError): string {
 	switch (e.kind) {
@@ -45,6 +53,12 @@ function describe(e: RowError): string {
 			return 'username may contain only letters, digits and . _ @ -';
 		case 'too_long':
 			return 'value is too long';
+		case 'bad_status':
+			return 'unknown status (use active/在职 or inactive/离职)';
+		case 'own_admin':
+			return "an import cannot remove the importing admin's own admin role or account";
+		case 'last_admin':
+			return 'this would leave no active admin';
 	}
 }
 
@@ -97,7 +111,9 @@ try {
 	} else if (result.batchId === null) {
 		console.log('\nNothing to change: every row already matches.');
 	} else {
-		console.log(`\nApplied as batch ${result.batchId}: ${result.created.length} created, ${result.updated} updated (${Math.round(performance.now() - started)} ms).`);
+		console.log(
+			`\nApplied as batch ${result.batchId}: ${result.created.length} created, ${result.updated} updated (${Math.round(performance.now() - started)} ms).`
+		);
 		if (result.created.length) {
 			const origin = process.env.ORIGIN ?? `http://localhost:${process.env.PORT ?? '3000'}`;
 			const out = linksFile ?? `activation-links-batch-${result.batchId}.csv`;

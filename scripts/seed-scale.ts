@@ -19,7 +19,9 @@ const { values } = parseArgs({
 });
 const url = process.env.DATABASE_URL;
 if (!url) {
-	console.error('seed:scale needs DATABASE_URL (a Postgres database you can fill, e.g. postgres://postgres@127.0.0.1:5432/govlearn_scale).');
+	console.error(
+		'seed:scale needs DATABASE_URL (a Postgres database you can fill, e.g. postgres://postgres@127.0.0.1:5432/govlearn_scale).'
+	);
 	process.exit(2);
 }
 const learners = Number(values.learners!.replace(/[_,]/g, ''));
@@ -44,9 +46,13 @@ try {
 		seed: values.seed ? Number(values.seed) : undefined,
 		log: (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`)
 	});
-	console.log(`\nGenerated ${summary.learners.toLocaleString('en')} learners in ${summary.departments} departments in ${summary.seconds.toFixed(1)} s.`);
+	console.log(
+		`\nGenerated ${summary.learners.toLocaleString('en')} learners in ${summary.departments} departments in ${summary.seconds.toFixed(1)} s.`
+	);
 	for (const [table, n] of Object.entries(summary.rows)) console.log(`  ${table.padEnd(16)} ${n.toLocaleString('en').padStart(12)}`);
-	console.log(`Accounts (password "${summary.accounts.password}"): ${summary.accounts.admin}, trainer, ${summary.accounts.hr[0]}…${summary.accounts.hr.at(-1)} (whole province), ${summary.accounts.hrDistrict[0]}…${summary.accounts.hrDistrict.at(-1)} (city ${summary.accounts.district}), learners S0000001…`);
+	console.log(
+		`Accounts (password "${summary.accounts.password}"): ${summary.accounts.admin}, trainer, ${summary.accounts.hr[0]}…${summary.accounts.hr.at(-1)} (whole province), ${summary.accounts.hrDistrict[0]}…${summary.accounts.hrDistrict.at(-1)} (city ${summary.accounts.district}), learners S0000001…`
+	);
 } catch (error) {
 	if (error instanceof ScaleRefused) {
 		console.error(error.message);

@@ -93,5 +93,7 @@ export async function copy(db: ScaleDb, buffer: CopyBuffer, options: { overridin
 
 /** Moves a table's identity sequence past the ids we set by hand. */
 export async function syncIdentity(db: ScaleDb, table: string): Promise<void> {
-	await db.query(`select setval(pg_get_serial_sequence('"${table}"', 'id'), greatest(coalesce((select max(id) from "${table}"), 0), 1), (select count(*) > 0 from "${table}"))`);
+	await db.query(
+		`select setval(pg_get_serial_sequence('"${table}"', 'id'), greatest(coalesce((select max(id) from "${table}"), 0), 1), (select count(*) > 0 from "${table}"))`
+	);
 }

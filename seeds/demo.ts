@@ -1,10 +1,12 @@
 // The demo organisation: a city government with two districts, ~300 staff, the four demo accounts
 // and twelve months of learning history. Plain TS with relative imports (runs outside Vite too).
 import { hash } from '@node-rs/argon2';
+import { ARGON2_OPTIONS } from '../src/lib/server/auth/argon2';
 import { count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../src/lib/server/db';
 import * as schema from '../src/lib/server/db/schema';
 import type { Library } from '../src/lib/server/content/library';
+import { recordDemoAccounts } from '../src/lib/server/auth/demo';
 import { chineseName, createRandom, emailFor } from './random';
 import { seedHistory } from './history';
 
@@ -61,7 +63,12 @@ export const DEMO_TREE: DeptSeed = {
 		},
 		{ code: 'MEDINS', zh: '市医疗保障局', en: 'Medical Insurance Bureau' },
 		{ code: 'EDU', zh: '市教育局', en: 'Education Bureau' },
-		{ code: 'PSB', zh: '市公安局', en: 'Public Security Bureau', children: [{ code: 'PSB-HUKOU', zh: '户政科', en: 'Household Registration Section' }] },
+		{
+			code: 'PSB',
+			zh: '市公安局',
+			en: 'Public Security Bureau',
+			children: [{ code: 'PSB-HUKOU', zh: '户政科', en: 'Household Registration Section' }]
+		},
 		{ code: 'SAMR', zh: '市市场监督管理局', en: 'Market Regulation Bureau' },
 		{ code: 'HOUSING', zh: '市住房和城乡建设局', en: 'Housing and Urban-Rural Development Bureau' },
 		{
@@ -92,10 +99,17 @@ export const DEMO_TREE: DeptSeed = {
 export const DEMO_ACCOUNTS = [
 	{ username: 'admin', name: '系统管理员', department: 'GOV-OFFICE', roles: ['admin', 'learner'], scope: null },
 	{ username: 'trainer', name: '周培训', department: 'BIGDATA', roles: ['trainer', 'learner'], scope: null },
+	// A second trainer with the reviewer right: publishes what trainers submit (nobody approves their own change).
+	{ username: 'reviewer', name: '郑审核', department: 'BIGDATA', roles: ['trainer', 'reviewer', 'learner'], scope: null },
 	{ username: 'hr', name: '何人事', department: 'HRSS', roles: ['hr', 'learner'], scope: 'CITY' },
 	{ username: 'hr-east', name: '吴东城', department: 'EAST-OFFICE', roles: ['hr', 'learner'], scope: 'EAST' },
 	{ username: 'learner', name: '林晓', department: 'EAST-GSC', roles: ['learner'], scope: null }
 ] as const;
+
+/** What the sign-in page lists (and the server prints at start): the demo accounts and their password. */
+export function demoAccountsShown() {
+	return { password: DEMO_PASSWORD, accounts: DEMO_ACCOUNTS.map((a) => ({ username: a.username, roles: [...a.roles] })) };
+}
 
 /** Inserts a department tree, computing materialised paths; returns code → id. */
 export async function insertTree(db: Database, root: DeptSeed): Promise<Map<string, number>> {
@@ -103,12 +117,21 @@ export async function insertTree(db: Database, root: DeptSeed): Promise<Map<stri
 	const visit = async (node: DeptSeed, parent: { id: number; path: string; depth: number } | null, position: number) => {
 		const [row] = await db
 			.insert(schema.department)
-			.values({ code: node.code, nameZh: node.zh, nameEn: node.en, parentId: parent?.id ?? null, path: '/', depth: parent ? parent.depth + 1 : 0, position })
+			.values({
+				code: node.code,
+				nameZh: node.zh,
+				nameEn: node.en,
+				parentId: parent?.id ?? null,
+				path: '/',
+				depth: parent ? parent.depth + 1 : 0,
+				position
+			})
 			.returning({ id: schema.department.id });
 		const path = `${parent?.path ?? '/'}${row.id}/`;
 		await db.update(schema.department).set({ path }).where(eq(schema.department.id, row.id));
 		ids.set(node.code, row.id);
-		for (const [i, child] of (node.children ?? []).entries()) await visit(child, { id: row.id, path, depth: parent ? parent.depth + 1 : 0 }, i);
+		for (const [i, child] of (node.children ?? []).entries())
+			await visit(child, { id: row.id, path, depth: parent ? parent.depth + 1 : 0 }, i);
 	};
 	await visit(root, null, 0);
 	return ids;
@@ -123,6 +146,8 @@ export async function seedDemoIfEmpty(db: Database, library: Library, now = new 
 	const [{ n }] = await db.select({ n: count() }).from(schema.user);
 	if (n > 0) {
 		const [flag] = await db.select().from(schema.setting).where(eq(schema.setting.key, 'demo'));
+		// Seeded before the sign-in page read its list from the setting table: write the list now.
+		if (flag?.value === 'true') await recordDemoAccounts(db, demoAccountsShown());
 		return { seeded: false, present: flag?.value === 'true' };
 	}
 	await db.transaction(async (tx) => {
@@ -130,7 +155,7 @@ export async function seedDemoIfEmpty(db: Database, library: Library, now = new 
 		const random = createRandom(20261125);
 		const ids = await insertTree(t, DEMO_TREE);
 		// One hash for every demo account: they share the published demo password anyway.
-		const passwordHash = await hash(DEMO_PASSWORD, { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, algorithm: 2 });
+		const passwordHash = await hash(DEMO_PASSWORD, ARGON2_OPTIONS);
 		const accounts = DEMO_ACCOUNTS.map((a) => ({
 			username: a.username,
 			displayName: a.name,
@@ -162,6 +187,7 @@ export async function seedDemoIfEmpty(db: Database, library: Library, now = new 
 		}
 		await tx.insert(schema.user).values([...accounts, ...staff]);
 		await tx.insert(schema.setting).values({ key: 'demo', value: 'true' }).onConflictDoNothing();
+		await recordDemoAccounts(tx, demoAccountsShown());
 		await tx.insert(schema.setting).values({ key: 'annual_target_hours', value: '50' }).onConflictDoNothing();
 		await seedHistory(t, library, ids, random, now);
 	});

@@ -8,9 +8,9 @@ import type { Database } from '../src/lib/server/db';
 import * as schema from '../src/lib/server/db/schema';
 import type { QuestionSlot } from '../src/lib/server/db/schema';
 import { keyHash, type CourseDef, type Library } from '../src/lib/server/content/library';
-import type { QuizQuestion } from '../src/lib/server/content/quiz';
-import { grade, scorePercent, type Response } from '../src/lib/server/content/grade';
-import { buildSlots } from '../src/lib/server/learning/slots';
+import type { QuizQuestion } from '../src/lib/server/quiz/parse';
+import { grade, scorePercent, type Response } from '../src/lib/server/quiz/grade';
+import { buildSlots } from '../src/lib/server/quiz/slots';
 import type { Random } from './random';
 
 const DAY = 86_400_000;
@@ -19,7 +19,13 @@ const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Aptitude offsets by department (code or code prefix) and competency, around a base of 0.68. */
 const APTITUDE: Record<string, Partial<Record<string, number>>> = {
 	HOTLINE: { 'citizen-responsiveness': 0.2, 'new-media': 0.1, 'data-decisions': -0.05 },
-	BIGDATA: { 'data-sharing': 0.2, 'data-decisions': 0.18, 'info-security': 0.12, 'digital-collaboration': 0.1, 'citizen-responsiveness': -0.1 },
+	BIGDATA: {
+		'data-sharing': 0.2,
+		'data-decisions': 0.18,
+		'info-security': 0.12,
+		'digital-collaboration': 0.1,
+		'citizen-responsiveness': -0.1
+	},
 	'BIGDATA-SEC': { 'info-security': 0.24 },
 	GSB: { 'integrated-service': 0.18, 'online-service': 0.15 },
 	EAST: { 'data-sharing': -0.2, 'info-security': -0.18, 'data-decisions': -0.1 },
@@ -51,41 +57,134 @@ interface Take {
 }
 
 /** Inserts rows in batches (one statement per batch, never one per row). */
-async function insertAll<T extends Record<string, unknown>>(db: Database, table: Parameters<Database['insert']>[0], values: T[], size = 500): Promise<void> {
+async function insertAll<T extends Record<string, unknown>>(
+	db: Database,
+	table: Parameters<Database['insert']>[0],
+	values: T[],
+	size = 500
+): Promise<void> {
 	for (let i = 0; i < values.length; i += size) await db.insert(table).values(values.slice(i, i + size) as never);
 }
 
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-export async function seedHistory(db: Database, library: Library, departments: Map<string, number>, random: Random, now: Date): Promise<void> {
+export async function seedHistory(
+	db: Database,
+	library: Library,
+	departments: Map<string, number>,
+	random: Random,
+	now: Date
+): Promise<void> {
 	const end = now.getTime();
 	const year = now.getFullYear();
 
-	const synced = new Set((await db.select({ id: schema.course.id }).from(schema.course).where(sql`present and not draft`)).map((c) => c.id));
+	const synced = new Set(
+		(
+			await db
+				.select({ id: schema.course.id })
+				.from(schema.course)
+				.where(sql`present and not draft`)
+		).map((c) => c.id)
+	);
 	const courses = library.courses.filter((c) => !c.draft && c.errors.length === 0 && synced.has(c.id));
 	const byId = new Map(courses.map((c) => [c.id, c]));
 	if (courses.length === 0) return;
 
-	const deptRows = await db.select({ id: schema.department.id, code: schema.department.code, parentId: schema.department.parentId }).from(schema.department);
+	const deptRows = await db
+		.select({ id: schema.department.id, code: schema.department.code, parentId: schema.department.parentId })
+		.from(schema.department);
 	const codeOf = new Map(deptRows.map((d) => [d.id, d.code]));
 	const parentOf = new Map(deptRows.map((d) => [d.id, d.parentId]));
-	const users = await db.select({ id: schema.user.id, username: schema.user.username, departmentId: schema.user.departmentId }).from(schema.user).orderBy(schema.user.id);
+	const users = await db
+		.select({ id: schema.user.id, username: schema.user.username, departmentId: schema.user.departmentId })
+		.from(schema.user)
+		.orderBy(schema.user.id);
 
 	// Assignments: the whole city, a few bureaus, and nearer ones that override them for a subtree.
 	const created = end - 330 * DAY;
 	type Planned = { course: string; dept: string; due: string; recurrence: 'none' | 'yearly'; required: boolean; createdAt: number };
 	const planned: Planned[] = [
 		{ course: 'smart-government-basics', dept: 'CITY', due: `${year}-12-31`, recurrence: 'yearly', required: true, createdAt: created },
-		{ course: 'information-security', dept: 'CITY', due: iso(end - 31 * DAY), recurrence: 'none', required: true, createdAt: created + 20 * DAY },
-		{ course: 'information-security', dept: 'BIGDATA-SEC', due: `${year}-06-30`, recurrence: 'yearly', required: true, createdAt: created + 25 * DAY },
-		{ course: 'responding-to-citizens', dept: 'HOTLINE', due: iso(end - 60 * DAY), recurrence: 'none', required: true, createdAt: created + 40 * DAY },
-		{ course: 'responding-to-citizens', dept: 'GSB', due: `${year}-12-15`, recurrence: 'none', required: true, createdAt: created + 90 * DAY },
-		{ course: 'responding-to-citizens', dept: 'EAST', due: `${year}-12-20`, recurrence: 'none', required: true, createdAt: created + 120 * DAY },
-		{ course: 'responding-to-citizens', dept: 'WEST', due: `${year}-12-20`, recurrence: 'none', required: true, createdAt: created + 120 * DAY },
-		{ course: 'open-government-data', dept: 'BIGDATA', due: `${year}-12-31`, recurrence: 'none', required: false, createdAt: created + 60 * DAY },
-		{ course: 'integrated-service', dept: 'EAST-GSC', due: `${year}-09-30`, recurrence: 'none', required: true, createdAt: created + 100 * DAY },
-		{ course: 'integrated-service', dept: 'WEST-GSC', due: `${year}-12-31`, recurrence: 'none', required: true, createdAt: created + 150 * DAY },
-		{ course: 'data-for-decisions', dept: 'GOV-OFFICE', due: `${year + 1}-03-31`, recurrence: 'none', required: false, createdAt: created + 200 * DAY }
+		{
+			course: 'information-security',
+			dept: 'CITY',
+			due: iso(end - 31 * DAY),
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 20 * DAY
+		},
+		{
+			course: 'information-security',
+			dept: 'BIGDATA-SEC',
+			due: `${year}-06-30`,
+			recurrence: 'yearly',
+			required: true,
+			createdAt: created + 25 * DAY
+		},
+		{
+			course: 'responding-to-citizens',
+			dept: 'HOTLINE',
+			due: iso(end - 60 * DAY),
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 40 * DAY
+		},
+		{
+			course: 'responding-to-citizens',
+			dept: 'GSB',
+			due: `${year}-12-15`,
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 90 * DAY
+		},
+		{
+			course: 'responding-to-citizens',
+			dept: 'EAST',
+			due: `${year}-12-20`,
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 120 * DAY
+		},
+		{
+			course: 'responding-to-citizens',
+			dept: 'WEST',
+			due: `${year}-12-20`,
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 120 * DAY
+		},
+		{
+			course: 'open-government-data',
+			dept: 'BIGDATA',
+			due: `${year}-12-31`,
+			recurrence: 'none',
+			required: false,
+			createdAt: created + 60 * DAY
+		},
+		{
+			course: 'integrated-service',
+			dept: 'EAST-GSC',
+			due: `${year}-09-30`,
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 100 * DAY
+		},
+		{
+			course: 'integrated-service',
+			dept: 'WEST-GSC',
+			due: `${year}-12-31`,
+			recurrence: 'none',
+			required: true,
+			createdAt: created + 150 * DAY
+		},
+		{
+			course: 'data-for-decisions',
+			dept: 'GOV-OFFICE',
+			due: `${year + 1}-03-31`,
+			recurrence: 'none',
+			required: false,
+			createdAt: created + 200 * DAY
+		}
 	];
 	const plan = planned.filter((a) => byId.has(a.course) && departments.has(a.dept));
 	const admin = users.find((u) => u.username === 'admin');
@@ -178,7 +277,13 @@ export async function seedHistory(db: Database, library: Library, departments: M
 			const chance = effect.inverted ? 1.3 - apt : apt + effect.shift;
 			const right = forcedRight ? forcedRight.has(q.id) : random.chance(Math.min(0.97, Math.max(0.05, chance)));
 			const response = respond(q, right, effect.lure);
-			const key = { type: q.type, correct: q.options.flatMap((o, i) => (o.correct ? [i] : [])), accepted: q.accepted, optionCount: q.options.length, points: 1 };
+			const key = {
+				type: q.type,
+				correct: q.options.flatMap((o, i) => (o.correct ? [i] : [])),
+				accepted: q.accepted,
+				optionCount: q.options.length,
+				points: 1
+			};
 			const result = grade(key, response);
 			return {
 				questionId: q.id,
@@ -232,7 +337,13 @@ export async function seedHistory(db: Database, library: Library, departments: M
 			last = lesson.slug;
 			t += random.int(1, 60) * 60_000 + (random.chance(0.5) ? random.int(0, 3) * DAY : 0);
 		}
-		enrollments.push({ userId: p.id, courseId: course.id, startedAt: new Date(take.start), lastSeenAt: new Date(Math.min(t, end - 60_000)), lastLessonSlug: last });
+		enrollments.push({
+			userId: p.id,
+			courseId: course.id,
+			startedAt: new Date(take.start),
+			lastSeenAt: new Date(Math.min(t, end - 60_000)),
+			lastLessonSlug: last
+		});
 		if (last !== lessons.at(-1)?.slug || opts.finish === false) return;
 		const perYear = new Map<number, number>();
 		for (let n = 1; n <= 4; n++) {
@@ -295,8 +406,16 @@ export async function seedHistory(db: Database, library: Library, departments: M
 	if (learner && integrated) {
 		const start = end - 95 * DAY;
 		const lessons = integrated.lessons.filter((l) => !l.draft);
-		lessons.forEach((l, i) => progress.push({ userId: learner.id, courseId: integrated.id, lessonSlug: l.slug, completedAt: new Date(start + i * DAY) }));
-		enrollments.push({ userId: learner.id, courseId: integrated.id, startedAt: new Date(start), lastSeenAt: new Date(start + 9 * DAY), lastLessonSlug: lessons.at(-1)?.slug ?? null });
+		lessons.forEach((l, i) =>
+			progress.push({ userId: learner.id, courseId: integrated.id, lessonSlug: l.slug, completedAt: new Date(start + i * DAY) })
+		);
+		enrollments.push({
+			userId: learner.id,
+			courseId: integrated.id,
+			startedAt: new Date(start),
+			lastSeenAt: new Date(start + 9 * DAY),
+			lastLessonSlug: lessons.at(-1)?.slug ?? null
+		});
 		const total = (integrated.quiz['zh-CN'] ?? []).length;
 		const first = attempt(learner, integrated, 1, start + 5 * DAY, 0, Math.ceil(total * 0.58));
 		const second = attempt(learner, integrated, 2, start + 8 * DAY, 0, Math.ceil(total * 0.84));
@@ -317,8 +436,16 @@ export async function seedHistory(db: Database, library: Library, departments: M
 	if (learner && basics) {
 		const start = end - 12 * DAY;
 		const lessons = basics.lessons.filter((l) => !l.draft).slice(0, 2);
-		lessons.forEach((l, i) => progress.push({ userId: learner.id, courseId: basics.id, lessonSlug: l.slug, completedAt: new Date(start + i * 2 * DAY) }));
-		enrollments.push({ userId: learner.id, courseId: basics.id, startedAt: new Date(start), lastSeenAt: new Date(start + 2 * DAY), lastLessonSlug: lessons.at(-1)?.slug ?? null });
+		lessons.forEach((l, i) =>
+			progress.push({ userId: learner.id, courseId: basics.id, lessonSlug: l.slug, completedAt: new Date(start + i * 2 * DAY) })
+		);
+		enrollments.push({
+			userId: learner.id,
+			courseId: basics.id,
+			startedAt: new Date(start),
+			lastSeenAt: new Date(start + 2 * DAY),
+			lastLessonSlug: lessons.at(-1)?.slug ?? null
+		});
 	}
 
 	await insertAll(db, schema.enrollment, enrollments);
@@ -328,7 +455,12 @@ export async function seedHistory(db: Database, library: Library, departments: M
 		const inserted = await db
 			.insert(schema.quizAttempt)
 			.values(attempts.slice(i, i + 500).map((a) => a.row))
-			.returning({ id: schema.quizAttempt.id, userId: schema.quizAttempt.userId, courseId: schema.quizAttempt.courseId, attemptNo: schema.quizAttempt.attemptNo });
+			.returning({
+				id: schema.quizAttempt.id,
+				userId: schema.quizAttempt.userId,
+				courseId: schema.quizAttempt.courseId,
+				attemptNo: schema.quizAttempt.attemptNo
+			});
 		for (const r of inserted) ids.set(`${r.userId}/${r.courseId}/${r.attemptNo}`, r.id);
 	}
 	const idOf = (a: PendingAttempt) => ids.get(`${a.row.userId}/${a.row.courseId}/${a.row.attemptNo}`)!;
@@ -352,6 +484,9 @@ export async function seedHistory(db: Database, library: Library, departments: M
 		const person = people.find((p) => p.id === userId)!;
 		const target = leaves[(i * 7 + 3) % leaves.length];
 		if (target.id === person.departmentId) continue;
-		await db.update(schema.user).set({ departmentId: target.id }).where(sql`${schema.user.id} = ${userId}`);
+		await db
+			.update(schema.user)
+			.set({ departmentId: target.id })
+			.where(sql`${schema.user.id} = ${userId}`);
 	}
 }

@@ -2,10 +2,30 @@
 // sections or subdistricts (level 3). Fictional places; bilingual like every department.
 
 const CITIES: [string, string][] = [
-	['东湖', 'Donghu'], ['青山', 'Qingshan'], ['临江', 'Linjiang'], ['北岭', 'Beiling'], ['南川', 'Nanchuan'], ['西陵', 'Xiling'],
-	['云台', 'Yuntai'], ['石门', 'Shimen'], ['白沙', 'Baisha'], ['金水', 'Jinshui'], ['长乐', 'Changle'], ['安平', 'Anping'],
-	['清河', 'Qinghe'], ['松原', 'Songyuan'], ['枫桥', 'Fengqiao'], ['柳城', 'Liucheng'], ['望海', 'Wanghai'], ['丰宁', 'Fengning'],
-	['永和', 'Yonghe'], ['宁远', 'Ningyuan'], ['明德', 'Mingde'], ['平川', 'Pingchuan'], ['鹤鸣', 'Heming'], ['瑞泉', 'Ruiquan']
+	['东湖', 'Donghu'],
+	['青山', 'Qingshan'],
+	['临江', 'Linjiang'],
+	['北岭', 'Beiling'],
+	['南川', 'Nanchuan'],
+	['西陵', 'Xiling'],
+	['云台', 'Yuntai'],
+	['石门', 'Shimen'],
+	['白沙', 'Baisha'],
+	['金水', 'Jinshui'],
+	['长乐', 'Changle'],
+	['安平', 'Anping'],
+	['清河', 'Qinghe'],
+	['松原', 'Songyuan'],
+	['枫桥', 'Fengqiao'],
+	['柳城', 'Liucheng'],
+	['望海', 'Wanghai'],
+	['丰宁', 'Fengning'],
+	['永和', 'Yonghe'],
+	['宁远', 'Ningyuan'],
+	['明德', 'Mingde'],
+	['平川', 'Pingchuan'],
+	['鹤鸣', 'Heming'],
+	['瑞泉', 'Ruiquan']
 ];
 
 const BUREAUS: [string, string][] = [
@@ -44,7 +64,9 @@ const zhNumber = (n: number) => (n <= 10 ? NUMERALS[n - 1] : String(n));
 export function cityName(i: number): { zh: string; en: string } {
 	const [zh, en] = CITIES[i % CITIES.length];
 	const round = Math.floor(i / CITIES.length);
-	return round === 0 ? { zh: `${zh}市人民政府`, en: `${en} City Government` } : { zh: `${zh}${round + 1}市人民政府`, en: `${en} ${round + 1} City Government` };
+	return round === 0
+		? { zh: `${zh}市人民政府`, en: `${en} City Government` }
+		: { zh: `${zh}${round + 1}市人民政府`, en: `${en} ${round + 1} City Government` };
 }
 
 /** Level 2: the first units of a city are its bureaus, the rest its districts and counties. */

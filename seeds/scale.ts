@@ -2,9 +2,10 @@
 // learning, written with COPY in one transaction. Deterministic: the same N, seed and date give the
 // same rows. Plain TS with relative imports (runs under tsx, outside Vite).
 import { hash } from '@node-rs/argon2';
-import { normalizeAnswer } from '../src/lib/server/content/grade';
+import { ARGON2_OPTIONS } from '../src/lib/server/auth/argon2';
+import { normalizeAnswer } from '../src/lib/server/quiz/grade';
 import { keyHash, type CourseDef, type Library } from '../src/lib/server/content/library';
-import type { QuizQuestion } from '../src/lib/server/content/quiz';
+import type { QuizQuestion } from '../src/lib/server/quiz/parse';
 import { CopyBuffer, copy, syncIdentity, type ScaleDb } from './copy';
 import { chineseName, createRandom, emailFor, type Random } from './random';
 import { cityName, sectionName, unitName } from './scale-names';
@@ -57,7 +58,6 @@ interface Assigned {
 	createdAt: number;
 }
 
-const LEARNING_TABLES = ['enrollment', 'lesson_progress', 'quiz_attempt', 'attempt_answer', 'completion'] as const;
 /** Tables the course-library sync owns; everything else is organisation data the generator may clear. */
 const CONTENT_TABLES = new Set(['competency', 'course', 'lesson', 'question', 'content_state', 'setting']);
 
@@ -77,7 +77,9 @@ export async function seedScale(db: ScaleDb, library: Library, options: ScaleOpt
 		`select count(*) filter (where not generated)::int as real, count(*) filter (where generated)::int as generated from "user"`
 	);
 	if (counts.real > 0 && !options.force) {
-		throw new ScaleRefused(`This database holds ${counts.real} real (non-generated) users; refusing to add generated data beside them. Use a scratch database, or pass --force.`);
+		throw new ScaleRefused(
+			`This database holds ${counts.real} real (non-generated) users; refusing to add generated data beside them. Use a scratch database, or pass --force.`
+		);
 	}
 	const courses = library.courses.filter((c) => !c.draft && c.errors.length === 0).sort((a, b) => a.position - b.position);
 	if (courses.length === 0) throw new ScaleRefused('No published course in the library: sync the content first.');
@@ -86,7 +88,7 @@ export async function seedScale(db: ScaleDb, library: Library, options: ScaleOpt
 	const missing = courses.filter((c) => !syncedIds.has(c.id));
 	if (missing.length) throw new ScaleRefused(`Courses not synced to this database: ${missing.map((c) => c.id).join(', ')}`);
 
-	const passwordHash = await hash(SCALE_PASSWORD, { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, algorithm: 2 });
+	const passwordHash = await hash(SCALE_PASSWORD, ARGON2_OPTIONS);
 	const rows: Record<string, number> = {};
 	const add = (table: string, k: number) => (rows[table] = (rows[table] ?? 0) + k);
 
@@ -134,7 +136,10 @@ async function clearPrevious(tx: ScaleDb, counts: { real: number; generated: num
 		const subtree = `(select id from department where path like $1)`;
 		await tx.query(`delete from assignment where department_id in ${subtree}`, [root + '%']);
 		await tx.query(`update "user" set hr_scope_id = null where hr_scope_id in ${subtree}`, [root + '%']);
-		await tx.query(`delete from department where path like $1 and id not in (select department_id from "user") and id not in (select department_id from completion)`, [root + '%']);
+		await tx.query(
+			`delete from department where path like $1 and id not in (select department_id from "user") and id not in (select department_id from completion)`,
+			[root + '%']
+		);
 	}
 	await tx.query(`delete from setting where key = 'scale_seed'`);
 }
@@ -165,7 +170,8 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	const level2 = Math.min(branching * branching, total - 1 - level1 - 1);
 	const level3 = total - 1 - level1 - level2;
 	const depts: Dept[] = [];
-	const effectOf = (parent: Dept | undefined, spread: number) => competencies.map((_, i) => (parent?.effect[i] ?? 0) + random.gauss() * spread);
+	const effectOf = (parent: Dept | undefined, spread: number) =>
+		competencies.map((_, i) => (parent?.effect[i] ?? 0) + random.gauss() * spread);
 	const makeDept = (parent: Dept | undefined, code: string, name: { zh: string; en: string; district?: boolean }, spread: number): Dept => {
 		const id = maxDept + depts.length + 1;
 		const d: Dept = {
@@ -200,7 +206,19 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 		childCount.set(parent.id, index + 1);
 		sections.push(makeDept(parent, `${parent.code}-${String(index + 1).padStart(2, '0')}`, sectionName(parent, index), 0.25));
 	}
-	const deptBuf = new CopyBuffer('department', ['id', 'code', 'parent_id', 'path', 'depth', 'name_zh', 'name_en', 'active', 'position', 'created_at', 'updated_at']);
+	const deptBuf = new CopyBuffer('department', [
+		'id',
+		'code',
+		'parent_id',
+		'path',
+		'depth',
+		'name_zh',
+		'name_en',
+		'active',
+		'position',
+		'created_at',
+		'updated_at'
+	]);
 	const positions = new Map<number | null, number>();
 	for (const d of depts) {
 		const position = positions.get(d.parentId) ?? 0;
@@ -228,11 +246,27 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	const adminId = maxUser + 1;
 	const c = (i: number) => i % courses.length;
 	const assigned: (Assigned & { due: string; endedAt: number | null })[] = [];
-	const assign = (courseIndex: number, dept: Dept, due: string, o: { yearly?: boolean; required?: boolean; created: number; ended?: number }) =>
-		assigned.push({ courseIndex: c(courseIndex), departmentId: dept.id, depth: dept.depth, required: o.required ?? true, yearly: Boolean(o.yearly), createdAt: o.created, due, endedAt: o.ended ?? null });
+	const assign = (
+		courseIndex: number,
+		dept: Dept,
+		due: string,
+		o: { yearly?: boolean; required?: boolean; created: number; ended?: number }
+	) =>
+		assigned.push({
+			courseIndex: c(courseIndex),
+			departmentId: dept.id,
+			depth: dept.depth,
+			required: o.required ?? true,
+			yearly: Boolean(o.yearly),
+			createdAt: o.created,
+			due,
+			endedAt: o.ended ?? null
+		});
 	assign(0, root, `${new Date(windowStart).getUTCFullYear()}-06-30`, { yearly: true, created: windowStart - 30 * DAY });
 	assign(courses.length - 2, root, ymd(now - 45 * DAY), { created: now - 210 * DAY });
-	cities.forEach((city, i) => assign(1 + (i % Math.max(1, courses.length - 2)), city, ymd(now + ((i % 4) - 1) * 40 * DAY), { created: now - 160 * DAY + i * DAY }));
+	cities.forEach((city, i) =>
+		assign(1 + (i % Math.max(1, courses.length - 2)), city, ymd(now + ((i % 4) - 1) * 40 * DAY), { created: now - 160 * DAY + i * DAY })
+	);
 	assign(3, cities[0], `${currentYear}-11-30`, { yearly: true, created: windowStart + 20 * DAY });
 	units.forEach((u, j) => {
 		if (j % 3 === 0) assign(j, u, ymd(now + 60 * DAY), { required: false, created: now - 90 * DAY });
@@ -241,14 +275,33 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 		if (k % 10 === 0) assign(k + 2, s, ymd(now + 20 * DAY), { created: now - 70 * DAY });
 	});
 	assign(2, cities[cities.length - 1], ymd(now - 100 * DAY), { created: windowStart + 10 * DAY, ended: now - 120 * DAY });
-	const assignBuf = new CopyBuffer('assignment', ['course_id', 'department_id', 'due_date', 'recurrence', 'required', 'created_by', 'created_at', 'updated_at', 'ended_at']);
+	const assignBuf = new CopyBuffer('assignment', [
+		'course_id',
+		'department_id',
+		'due_date',
+		'recurrence',
+		'required',
+		'created_by',
+		'created_at',
+		'updated_at',
+		'ended_at'
+	]);
 	for (const a of assigned) {
-		assignBuf.push(courses[a.courseIndex].id, a.departmentId, a.due, a.yearly ? 'yearly' : 'none', a.required, adminId, new Date(a.createdAt), new Date(a.createdAt), a.endedAt ? new Date(a.endedAt) : null);
+		assignBuf.push(
+			courses[a.courseIndex].id,
+			a.departmentId,
+			a.due,
+			a.yearly ? 'yearly' : 'none',
+			a.required,
+			adminId,
+			new Date(a.createdAt),
+			new Date(a.createdAt),
+			a.endedAt ? new Date(a.endedAt) : null
+		);
 	}
 	// For each department, the nearest assignment per course up the tree (what the SQL view computes).
 	const byDept = new Map<number, Assigned[]>();
 	for (const a of assigned) if (!a.endedAt) byDept.set(a.departmentId, [...(byDept.get(a.departmentId) ?? []), a]);
-	const deptById = new Map(depts.map((d) => [d.id, d]));
 	const effective = new Map<number, Assigned[]>();
 	for (const d of depts) {
 		const nearest = new Map<number, Assigned>();
@@ -262,7 +315,21 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	}
 
 	// ---- accounts: admin, trainer, 20 HR for the province, 20 HR for the first city; then staff
-	const userBuf = new CopyBuffer('user', ['id', 'username', 'display_name', 'email', 'department_id', 'roles', 'hr_scope_id', 'status', 'password_hash', 'locale', 'generated', 'created_at', 'updated_at']);
+	const userBuf = new CopyBuffer('user', [
+		'id',
+		'username',
+		'display_name',
+		'email',
+		'department_id',
+		'roles',
+		'hr_scope_id',
+		'status',
+		'password_hash',
+		'locale',
+		'generated',
+		'created_at',
+		'updated_at'
+	]);
 	const accountsCreated = new Date(windowStart - 100 * DAY);
 	const office = units[0] ?? cities[0];
 	const districtOffice = depts.find((d) => d.parentId === cities[0].id && d.depth === 2) ?? cities[0];
@@ -273,10 +340,30 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 		['admin', '系统管理员', office, ['admin', 'learner'], null],
 		['trainer', '周培训', office, ['trainer', 'learner'], null],
 		...hr.map((u, i): [string, string, Dept, string[], number | null] => [u, `省人事${i + 1}`, root, ['hr', 'learner'], root.id]),
-		...hrDistrict.map((u, i): [string, string, Dept, string[], number | null] => [u, `${cities[0].zh.slice(0, 2)}人事${i + 1}`, districtOffice, ['hr', 'learner'], cities[0].id])
+		...hrDistrict.map((u, i): [string, string, Dept, string[], number | null] => [
+			u,
+			`${cities[0].zh.slice(0, 2)}人事${i + 1}`,
+			districtOffice,
+			['hr', 'learner'],
+			cities[0].id
+		])
 	];
 	for (const [username, name, dept, roles, scope] of special) {
-		userBuf.push(++nextUser, username, name, `${username}@gov.example.cn`, dept.id, roles, scope, 'active', ctx.passwordHash, null, true, accountsCreated, accountsCreated);
+		userBuf.push(
+			++nextUser,
+			username,
+			name,
+			`${username}@gov.example.cn`,
+			dept.id,
+			roles,
+			scope,
+			'active',
+			ctx.passwordHash,
+			null,
+			true,
+			accountsCreated,
+			accountsCreated
+		);
 	}
 
 	interface Person {
@@ -293,10 +380,25 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 			const username = `S${String(++number).padStart(7, '0')}`;
 			const status = random.chance(0.015) ? 'inactive' : random.chance(0.01) ? 'pending' : 'active';
 			const person: Person = { id: ++nextUser, dept: d, status };
-			if (random.chance(0.03)) person.before = { dept: staffed[random.int(0, staffed.length - 1)], until: windowStart + random.next() * 365 * DAY };
+			if (random.chance(0.03))
+				person.before = { dept: staffed[random.int(0, staffed.length - 1)], until: windowStart + random.next() * 365 * DAY };
 			people.push(person);
 			const created = new Date(windowStart - random.int(30, 2000) * DAY);
-			userBuf.push(person.id, username, chineseName(random), random.chance(0.8) ? emailFor(random, username) : null, d.id, ['learner'], null, status, status === 'pending' ? null : ctx.passwordHash, random.chance(0.1) ? 'en' : null, true, created, created);
+			userBuf.push(
+				person.id,
+				username,
+				chineseName(random),
+				random.chance(0.8) ? emailFor(random, username) : null,
+				d.id,
+				['learner'],
+				null,
+				status,
+				status === 'pending' ? null : ctx.passwordHash,
+				random.chance(0.1) ? 'en' : null,
+				true,
+				created,
+				created
+			);
 		}
 		if (userBuf.size >= 50_000) add('user', await copy(tx, userBuf, { overriding: true }));
 	}
@@ -307,14 +409,58 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 
 	// ---- twelve months of learning
 	const questionDifficulty = new Map<string, number>();
-	for (const course of courses) for (const q of course.quiz['zh-CN'] ?? course.quiz.en ?? []) questionDifficulty.set(`${course.id}/${q.id}`, -0.4 + random.gauss() * 0.7);
+	for (const course of courses)
+		for (const q of course.quiz['zh-CN'] ?? course.quiz.en ?? [])
+			questionDifficulty.set(`${course.id}/${q.id}`, -0.4 + random.gauss() * 0.7);
 	const [{ maxAttempt }] = await tx.query<{ maxAttempt: number }>(`select coalesce(max(id), 0)::int as "maxAttempt" from quiz_attempt`);
 	let nextAttempt = maxAttempt;
 	const enrollBuf = new CopyBuffer('enrollment', ['user_id', 'course_id', 'started_at', 'last_lesson_slug', 'last_seen_at']);
 	const progressBuf = new CopyBuffer('lesson_progress', ['user_id', 'course_id', 'lesson_slug', 'completed_at']);
-	const attemptBuf = new CopyBuffer('quiz_attempt', ['id', 'user_id', 'course_id', 'attempt_no', 'year', 'content_version', 'locale', 'slots', 'started_at', 'submitted_at', 'points_earned', 'points_possible', 'score', 'passed']);
-	const answerBuf = new CopyBuffer('attempt_answer', ['attempt_id', 'question_id', 'course_id', 'user_id', 'competency_id', 'attempt_no', 'content_version', 'key_hash', 'locale', 'points_possible', 'points_earned', 'correct', 'response', 'answered_at']);
-	const completionBuf = new CopyBuffer('completion', ['user_id', 'course_id', 'completed_at', 'year', 'department_id', 'hours', 'score', 'attempt_id', 'content_version', 'certificate_code', 'revoked_at']);
+	const attemptBuf = new CopyBuffer('quiz_attempt', [
+		'id',
+		'user_id',
+		'course_id',
+		'attempt_no',
+		'year',
+		'content_version',
+		'locale',
+		'slots',
+		'started_at',
+		'submitted_at',
+		'points_earned',
+		'points_possible',
+		'score',
+		'passed'
+	]);
+	const answerBuf = new CopyBuffer('attempt_answer', [
+		'attempt_id',
+		'question_id',
+		'course_id',
+		'user_id',
+		'competency_id',
+		'attempt_no',
+		'content_version',
+		'key_hash',
+		'locale',
+		'points_possible',
+		'points_earned',
+		'correct',
+		'response',
+		'answered_at'
+	]);
+	const completionBuf = new CopyBuffer('completion', [
+		'user_id',
+		'course_id',
+		'completed_at',
+		'year',
+		'department_id',
+		'hours',
+		'score',
+		'attempt_id',
+		'content_version',
+		'certificate_code',
+		'revoked_at'
+	]);
 	const flush = async () => {
 		add('enrollment', await copy(tx, enrollBuf));
 		add('lesson_progress', await copy(tx, progressBuf));
@@ -331,14 +477,37 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	};
 
 	/** One quiz attempt: questions in this attempt's order, answers drawn from ability and difficulty. */
-	const takeQuiz = (person: Person, course: CourseDef, ability: number, locale: 'zh-CN' | 'en', attemptNo: number, startAt: number, submitAt: number | null) => {
+	const takeQuiz = (
+		person: Person,
+		course: CourseDef,
+		ability: number,
+		locale: 'zh-CN' | 'en',
+		attemptNo: number,
+		startAt: number,
+		submitAt: number | null
+	) => {
 		const questions = course.quiz[locale] ?? course.quiz['zh-CN'] ?? course.quiz.en ?? [];
 		const keys = course.quiz['zh-CN'] ?? questions;
 		const slots = slotsFor(questions, course.shuffle, random);
 		const id = ++nextAttempt;
 		const year = new Date(startAt).getUTCFullYear();
 		if (submitAt === null) {
-			attemptBuf.push(id, person.id, course.id, attemptNo, year, course.version, locale, slots, new Date(startAt), null, null, null, null, null);
+			attemptBuf.push(
+				id,
+				person.id,
+				course.id,
+				attemptNo,
+				year,
+				course.version,
+				locale,
+				slots,
+				new Date(startAt),
+				null,
+				null,
+				null,
+				null,
+				null
+			);
 			return { id, score: 0, passed: false };
 		}
 		let earned = 0;
@@ -347,15 +516,47 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 			const q = keys.find((k) => k.id === slot.id)!;
 			const shown = questions.find((k) => k.id === slot.id) ?? q;
 			const ci = compIndex.get(q.competency) ?? 0;
-			const p = 1 / (1 + Math.exp(-(0.9 + ability + dept.effect[ci] - (questionDifficulty.get(`${course.id}/${q.id}`) ?? 0) + 0.35 * (attemptNo - 1))));
+			const p =
+				1 /
+				(1 + Math.exp(-(0.9 + ability + dept.effect[ci] - (questionDifficulty.get(`${course.id}/${q.id}`) ?? 0) + 0.35 * (attemptNo - 1))));
 			const correct = random.next() < p;
 			if (correct) earned++;
-			answerBuf.push(id, q.id, course.id, person.id, q.competency, attemptNo, course.version, keyHashes.get(`${course.id}/${q.id}`) ?? keyHash(q), locale, 1, correct ? 1 : 0, correct, JSON.stringify(responseFor(q, shown, correct, random)), new Date(submitAt));
+			answerBuf.push(
+				id,
+				q.id,
+				course.id,
+				person.id,
+				q.competency,
+				attemptNo,
+				course.version,
+				keyHashes.get(`${course.id}/${q.id}`) ?? keyHash(q),
+				locale,
+				1,
+				correct ? 1 : 0,
+				correct,
+				JSON.stringify(responseFor(q, shown, correct, random)),
+				new Date(submitAt)
+			);
 		}
 		const possible = slots.length;
 		const score = possible > 0 ? Math.floor((earned * 100) / possible) : 0;
 		const passed = possible > 0 && score >= course.passScore;
-		attemptBuf.push(id, person.id, course.id, attemptNo, year, course.version, locale, slots, new Date(startAt), new Date(submitAt), earned, possible, score, passed);
+		attemptBuf.push(
+			id,
+			person.id,
+			course.id,
+			attemptNo,
+			year,
+			course.version,
+			locale,
+			slots,
+			new Date(startAt),
+			new Date(submitAt),
+			earned,
+			possible,
+			score,
+			passed
+		);
 		return { id, score, passed };
 	};
 
@@ -373,7 +574,10 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 				const course = courses[courseIndex];
 				const lessons = course.lessons.filter((l) => !l.draft);
 				// Yearly assignments pull starts into the current period.
-				let t = a?.yearly && random.chance(0.5) && now - yearStart > 7 * DAY ? yearStart + random.next() * (now - yearStart) : windowStart + random.next() * (now - windowStart - HOUR);
+				let t =
+					a?.yearly && random.chance(0.5) && now - yearStart > 7 * DAY
+						? yearStart + random.next() * (now - yearStart)
+						: windowStart + random.next() * (now - windowStart - HOUR);
 				const startedAt = t;
 				let last: string | null = null;
 				let done = 0;
@@ -405,7 +609,19 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 						if (submit === null) return null;
 						if (result.passed) {
 							const dept = person.before && submit < person.before.until ? person.before.dept : person.dept;
-							completionBuf.push(person.id, course.id, new Date(submit), new Date(submit).getUTCFullYear(), dept.id, course.hours, result.score, result.id, course.version, certificate(), random.chance(0.002) ? new Date(Math.min(now - HOUR, submit + 30 * DAY)) : null);
+							completionBuf.push(
+								person.id,
+								course.id,
+								new Date(submit),
+								new Date(submit).getUTCFullYear(),
+								dept.id,
+								course.hours,
+								result.score,
+								result.id,
+								course.version,
+								certificate(),
+								random.chance(0.002) ? new Date(Math.min(now - HOUR, submit + 30 * DAY)) : null
+							);
 							return submit;
 						}
 						if (!random.chance(0.75)) return null;
@@ -414,7 +630,13 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 				};
 				const passedAt = attemptRound(t);
 				// A yearly course done last year is often done again this year.
-				if (passedAt !== null && a?.yearly && new Date(passedAt).getUTCFullYear() < currentYear && now - yearStart > 20 * DAY && random.chance(0.55)) {
+				if (
+					passedAt !== null &&
+					a?.yearly &&
+					new Date(passedAt).getUTCFullYear() < currentYear &&
+					now - yearStart > 20 * DAY &&
+					random.chance(0.55)
+				) {
 					attemptRound(yearStart + random.next() * (now - yearStart - 10 * DAY));
 				}
 			}
@@ -427,9 +649,10 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	await flush();
 	await syncIdentity(tx, 'quiz_attempt');
 	await tx.query(`insert into setting (key, value) values ('annual_target_hours', '50') on conflict (key) do nothing`);
-	await tx.query(`insert into setting (key, value) values ('scale_seed', $1) on conflict (key) do update set value = excluded.value, updated_at = now()`, [
-		JSON.stringify({ learners: n, now: new Date(now).toISOString(), rootPath: root.path })
-	]);
+	await tx.query(
+		`insert into setting (key, value) values ('scale_seed', $1) on conflict (key) do update set value = excluded.value, updated_at = now()`,
+		[JSON.stringify({ learners: n, now: new Date(now).toISOString(), rootPath: root.path })]
+	);
 	return {
 		learners: people.length,
 		departments: depts.length,

@@ -39,7 +39,12 @@ export const handleAvailability: Handle = async ({ event, resolve }) => {
 		return unavailable(event);
 	}
 	if (response.status === 403 && event.locals.user) {
-		securityLog('authz.denied', { actor: event.locals.user.username, method: event.request.method, path: event.url.pathname, requestId: event.locals.requestId });
+		securityLog('authz.denied', {
+			actor: event.locals.user.username,
+			method: event.request.method,
+			path: event.url.pathname,
+			requestId: event.locals.requestId
+		});
 	}
 	return response;
 };
@@ -52,7 +57,8 @@ function unavailable(event: RequestEvent): Response {
 			'content-type': html ? 'text/html; charset=utf-8' : 'application/json',
 			'retry-after': '5',
 			'cache-control': 'no-store',
-			'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
+			'content-security-policy':
+				"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'"
 		}
 	});
 }

@@ -2,8 +2,10 @@ import { error, type Handle } from '@sveltejs/kit';
 import { dev } from '$app/environment';
 import { randomUUID } from 'node:crypto';
 import { ServerResponse } from 'node:http';
+import { providerOrigin } from '$lib/server/auth/oidc';
+import { servedOverHttps } from '$lib/server/auth/cookies';
 
-const production = (process.env.ORIGIN ?? '').startsWith('https://');
+const production = servedOverHttps();
 
 /** Responses without a policy of their own (endpoints, files) may load nothing and be framed by no one. */
 const FALLBACK_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
@@ -35,6 +37,15 @@ export function hardenCsp(policy: string): string {
 	return added.length ? `${policy.replace(/[;\s]+$/, '')}; ${added.join('; ')}` : policy;
 }
 
+/**
+ * Signing out after a government sign-in is a form post redirected on to the provider's end-session
+ * page; browsers hold that redirect to form-action, so the provider's origin (and only it) is added.
+ */
+function allowProviderForms(policy: string): string {
+	const origin = providerOrigin();
+	return origin ? policy.replace(/form-action 'self'/, `form-action 'self' ${origin}`) : policy;
+}
+
 /** Request id for logs and error pages, and the headers every response carries (CSP comes from kit.csp). */
 export const handleSecurity: Handle = async ({ event, resolve }) => {
 	const incoming = event.request.headers.get('x-request-id');
@@ -46,7 +57,7 @@ export const handleSecurity: Handle = async ({ event, resolve }) => {
 	};
 	try {
 		const own = headers.get('content-security-policy');
-		if (own) headers.set('content-security-policy', hardenCsp(own));
+		if (own) headers.set('content-security-policy', allowProviderForms(hardenCsp(own)));
 		for (const [name, value] of baseline()) set(name, value);
 		set('X-Request-Id', event.locals.requestId);
 		if (event.locals.user && !headers.has('cache-control')) set('Cache-Control', 'private, no-store');
@@ -65,7 +76,10 @@ export const handleSecurity: Handle = async ({ event, resolve }) => {
 export const handleBody: Handle = ({ event, resolve }) => {
 	// A NUL character is never part of real input, and Postgres refuses it in text (a 500 deep inside).
 	if (/%00/.test(event.url.pathname) || [...event.url.searchParams].some(([k, v]) => hasNul(k) || hasNul(v))) {
-		return new Response('Bad request: the address holds a NUL character.', { status: 400, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+		return new Response('Bad request: the address holds a NUL character.', {
+			status: 400,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
 	}
 	const request = event.request;
 	if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -81,7 +95,9 @@ export const handleBody: Handle = ({ event, resolve }) => {
 					if (e instanceof TypeError) error(400, 'The form could not be read.');
 					throw e;
 				}
-				for (const [name, value] of form) if (hasNul(name) || (typeof value === 'string' ? hasNul(value) : hasNul(value.name))) error(400, 'The form holds a NUL character.');
+				for (const [name, value] of form)
+					if (hasNul(name) || (typeof value === 'string' ? hasNul(value) : hasNul(value.name)))
+						error(400, 'The form holds a NUL character.');
 				return form;
 			}
 		});

@@ -19,6 +19,8 @@ export interface Fixtures {
 		westDeptId: number;
 		/** A certificate of someone in the West District. */
 		outsiderCertificate: string;
+		/** A message in the demo learner's inbox. */
+		learnerMessage: number;
 	};
 	/** A new assignment, for calls that end or edit one. */
 	freshAssignment(): Promise<number>;
@@ -68,7 +70,12 @@ export async function loadFixtures(sql: postgres.Sql): Promise<Fixtures> {
 			outsiderId: outsider.id,
 			eastDeptId: depts.get('EAST')!,
 			westDeptId: depts.get('WEST')!,
-			outsiderCertificate: await certificate(outsider.id, outsiderRow.department_id)
+			outsiderCertificate: await certificate(outsider.id, outsiderRow.department_id),
+			learnerMessage: (
+				await sql<{ id: number }[]>`
+				insert into message (user_id, kind, params) values (${learner.id}, 'certificate',
+					${sql.json({ courseId, slug: course.slug, titleZh: '课程', titleEn: 'Course', code: 'fixturemessage000' })}) returning id`
+			)[0].id
 		},
 		async freshUser() {
 			const [row] = await sql<{ id: number }[]>`

@@ -70,7 +70,7 @@ const nasty = fc.constantFrom(
 	'{}',
 	'{"a":1}',
 	"' or '1'='1",
-	"1; drop table \"user\"; --",
+	'1; drop table "user"; --',
 	'<script>alert(1)</script>',
 	'"><img src=x onerror=alert(1)>',
 	'../../../../etc/passwd',
@@ -103,7 +103,10 @@ const value = fc.oneof(
 	{ weight: 2, arbitrary: fc.integer({ min: -3, max: 3_000_000_000 }).map(String) },
 	{ weight: 1, arbitrary: fc.integer({ min: 1, max: 6 }).map((n) => 'x'.repeat(10 ** n)) }
 );
-const fieldName = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...FIELD_NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) });
+const fieldName = fc.oneof(
+	{ weight: 4, arbitrary: fc.constantFrom(...FIELD_NAMES) },
+	{ weight: 1, arbitrary: fc.string({ maxLength: 12 }) }
+);
 const fields = fc.array(fc.tuple(fieldName, value), { maxLength: 12 });
 
 /** encodeURIComponent, but a lone surrogate goes out as raw (invalid) UTF-8 bytes instead of throwing. */
@@ -123,7 +126,32 @@ const pathParam = fc.oneof(
 	{ weight: 1, arbitrary: fc.constantFrom('%2e%2e', '..%2f..%2f', '%', '%zz', 'a%00b', '%E4%B8') }
 );
 
-const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('department', 'course', 'competency', 'from', 'to', 'view', 'person', 'expand', 'attempt', 'page', 'sort', 'q', 'redirectTo', 'code', '/'), fc.string({ maxLength: 6 })), value), { maxLength: 5 });
+const query = fc.array(
+	fc.tuple(
+		fc.oneof(
+			fc.constantFrom(
+				'department',
+				'course',
+				'competency',
+				'from',
+				'to',
+				'view',
+				'person',
+				'expand',
+				'attempt',
+				'page',
+				'sort',
+				'q',
+				'redirectTo',
+				'code',
+				'/'
+			),
+			fc.string({ maxLength: 6 })
+		),
+		value
+	),
+	{ maxLength: 5 }
+);
 
 function urlencoded(pairs: [string, string][]): string {
 	return pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&');
@@ -131,9 +159,14 @@ function urlencoded(pairs: [string, string][]): string {
 
 function multipart(pairs: [string, string][], files: [string, Uint8Array][], boundary: string): Uint8Array {
 	const parts: Buffer[] = [];
-	for (const [k, v] of pairs) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"\r\n\r\n${v}\r\n`));
+	for (const [k, v] of pairs)
+		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"\r\n\r\n${v}\r\n`));
 	for (const [k, bytes] of files) {
-		parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"; filename="f.gift"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+		parts.push(
+			Buffer.from(
+				`--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"; filename="f.gift"\r\nContent-Type: application/octet-stream\r\n\r\n`
+			)
+		);
 		parts.push(Buffer.from(bytes));
 		parts.push(Buffer.from('\r\n'));
 	}
@@ -148,18 +181,52 @@ const body: fc.Arbitrary<Body> = fc.oneof(
 	{
 		weight: 2,
 		arbitrary: fc
-			.tuple(fields, fc.array(fc.tuple(fc.constantFrom('file', 'source', 'username', 'attempt'), fc.uint8Array({ maxLength: 3000 })), { maxLength: 2 }))
-			.map(([f, files]) => ({ label: 'multipart', contentType: 'multipart/form-data; boundary=fuzzfuzz', body: multipart(f, files, 'fuzzfuzz') }))
+			.tuple(
+				fields,
+				fc.array(fc.tuple(fc.constantFrom('file', 'source', 'username', 'attempt'), fc.uint8Array({ maxLength: 3000 })), { maxLength: 2 })
+			)
+			.map(([f, files]) => ({
+				label: 'multipart',
+				contentType: 'multipart/form-data; boundary=fuzzfuzz',
+				body: multipart(f, files, 'fuzzfuzz')
+			}))
 	},
 	{ weight: 1, arbitrary: fc.jsonValue().map((v) => ({ label: 'json', contentType: 'application/json', body: JSON.stringify(v) })) },
-	{ weight: 1, arbitrary: fc.jsonValue().map((v) => ({ label: 'json as form', contentType: 'application/x-www-form-urlencoded', body: JSON.stringify(v) })) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.jsonValue()
+			.map((v) => ({ label: 'json as form', contentType: 'application/x-www-form-urlencoded', body: JSON.stringify(v) }))
+	},
 	{ weight: 1, arbitrary: fc.string({ maxLength: 200 }).map((s) => ({ label: 'text/plain', contentType: 'text/plain', body: s })) },
 	{ weight: 1, arbitrary: fc.uint8Array({ maxLength: 2000 }).map((b) => ({ label: 'bytes without a type', body: b })) },
-	{ weight: 1, arbitrary: fc.constantFrom('a=%zz&b=%E4%B8', '%', '&&&==&', 'a'.repeat(100) + '=%').map((s) => ({ label: 'bad escapes', contentType: 'application/x-www-form-urlencoded', body: s })) },
-	{ weight: 1, arbitrary: fields.map((f) => ({ label: 'broken multipart', contentType: 'multipart/form-data; boundary=nothere', body: urlencoded(f) })) },
+	{
+		weight: 1,
+		arbitrary: fc
+			.constantFrom('a=%zz&b=%E4%B8', '%', '&&&==&', 'a'.repeat(100) + '=%')
+			.map((s) => ({ label: 'bad escapes', contentType: 'application/x-www-form-urlencoded', body: s }))
+	},
+	{
+		weight: 1,
+		arbitrary: fields.map((f) => ({ label: 'broken multipart', contentType: 'multipart/form-data; boundary=nothere', body: urlencoded(f) }))
+	},
 	{ weight: 1, arbitrary: fc.constant({ label: 'multipart without boundary', contentType: 'multipart/form-data', body: '--x\r\n' }) },
-	{ weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }).map((mb) => ({ label: `${mb} MB field`, contentType: 'application/x-www-form-urlencoded', body: `username=${'A'.repeat(mb << 20)}&attempt=${'9'.repeat(1000)}` })) },
-	{ weight: 1, arbitrary: fc.constant({ label: '5000 fields', contentType: 'application/x-www-form-urlencoded', body: Array.from({ length: 5000 }, (_, i) => `q${i % 40}=${i}`).join('&') }) }
+	{
+		weight: 1,
+		arbitrary: fc.integer({ min: 1, max: 3 }).map((mb) => ({
+			label: `${mb} MB field`,
+			contentType: 'application/x-www-form-urlencoded',
+			body: `username=${'A'.repeat(mb << 20)}&attempt=${'9'.repeat(1000)}`
+		}))
+	},
+	{
+		weight: 1,
+		arbitrary: fc.constant({
+			label: '5000 fields',
+			contentType: 'application/x-www-form-urlencoded',
+			body: Array.from({ length: 5000 }, (_, i) => `q${i % 40}=${i}`).join('&')
+		})
+	}
 );
 
 /** `count` fuzz requests for one route (same seed, same requests). */
@@ -202,7 +269,10 @@ export const EPHEMERAL = ['session', 'login_throttle', 'audit_log'];
  * A fingerprint per table: row count and a sum of row hashes (order-independent). `ownUserId` leaves
  * out that person's own rows (their account and whatever has a user_id).
  */
-export async function fingerprint(sql: postgres.Sql, options: { exclude?: string[]; ownUserId?: number } = {}): Promise<Map<string, string>> {
+export async function fingerprint(
+	sql: postgres.Sql,
+	options: { exclude?: string[]; ownUserId?: number } = {}
+): Promise<Map<string, string>> {
 	const tables = await sql<{ table: string; per_user: boolean }[]>`
 		select t.tablename as table, exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = t.tablename and c.column_name = 'user_id') as per_user
 		from pg_tables t where t.schemaname = 'public' order by 1`;
@@ -211,7 +281,9 @@ export async function fingerprint(sql: postgres.Sql, options: { exclude?: string
 		if ([...EPHEMERAL, ...(options.exclude ?? [])].includes(table)) continue;
 		const own = options.ownUserId ?? -1;
 		const filter = table === 'user' ? sql`where t.id <> ${own}` : per_user ? sql`where t.user_id is distinct from ${own}` : sql``;
-		const [row] = await sql<{ n: string; h: string | null }[]>`select count(*)::text as n, sum(hashtextextended(t::text, 0))::text as h from ${sql(table)} t ${filter}`;
+		const [row] = await sql<
+			{ n: string; h: string | null }[]
+		>`select count(*)::text as n, sum(hashtextextended(t::text, 0))::text as h from ${sql(table)} t ${filter}`;
 		out.set(table, `${row.n}:${row.h ?? ''}`);
 	}
 	return out;

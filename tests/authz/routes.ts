@@ -53,7 +53,9 @@ function routeId(dir: string): string {
 	const segments = path
 		.relative(ROUTES, dir)
 		.split(path.sep)
-		.filter((s) => s && !/^\(.*\)$/.test(s));
+		.filter((s) => s && !/^\(.*\)$/.test(s))
+		// [id=id] is the route [id] with a matcher: the matrix names the parameter, not its matcher.
+		.map((s) => s.replace(/\[([^=\]]+)=[^\]]+\]/g, '[$1]'));
 	return `/${segments.join('/')}`;
 }
 
@@ -66,7 +68,13 @@ export function discoverRoutes(): DiscoveredRoute[] {
 		const has = (name: string) => files.some((f) => f.isFile() && f.name === name);
 		const rel = (name: string) => path.relative(root, path.join(dir, name));
 		if (has('+page.svelte') || has('+page.server.ts') || has('+page.ts')) {
-			found.push({ key: `GET ${route}`, kind: 'page', method: 'GET', route, file: rel(has('+page.server.ts') ? '+page.server.ts' : '+page.svelte') });
+			found.push({
+				key: `GET ${route}`,
+				kind: 'page',
+				method: 'GET',
+				route,
+				file: rel(has('+page.server.ts') ? '+page.server.ts' : '+page.svelte')
+			});
 		}
 		if (has('+page.server.ts')) {
 			const file = path.join(dir, '+page.server.ts');

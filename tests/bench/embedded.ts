@@ -59,25 +59,41 @@ function fill(id: string, s: Samples): string | undefined {
 		if (!m) return seg;
 		const name = m[1].toLowerCase();
 		const parent = (segments[i - 1] ?? '').toLowerCase();
-		const value =
-			name.includes('lesson') ? s.lesson
-			: name.includes('course') ? (parent.includes('studio') || parent === 'courses' ? s.course : s.course)
-			: name.includes('code') ? s.code
-			: name.includes('dep') ? s.department
-			: name.includes('user') || name.includes('person') || name.includes('staff') ? s.staffId
-			: name.includes('attempt') ? s.attempt
-			: name.includes('assignment') ? s.assignment
-			: name.includes('question') ? s.question
-			: name.includes('competenc') ? s.competency
-			: name.includes('batch') || name.includes('import') ? s.batch
-			: name.includes('token') ? s.token
-			: name === 'id'
-				? parent.includes('dep') ? s.department
-				: parent.includes('user') || parent.includes('people') || parent.includes('staff') ? s.staffId
-				: parent.includes('assign') ? s.assignment
-				: parent.includes('import') ? s.batch
-				: undefined
-			: undefined;
+		const value = name.includes('lesson')
+			? s.lesson
+			: name.includes('course')
+				? parent.includes('studio') || parent === 'courses'
+					? s.course
+					: s.course
+				: name.includes('code')
+					? s.code
+					: name.includes('dep')
+						? s.department
+						: name.includes('user') || name.includes('person') || name.includes('staff')
+							? s.staffId
+							: name.includes('attempt')
+								? s.attempt
+								: name.includes('assignment')
+									? s.assignment
+									: name.includes('question')
+										? s.question
+										: name.includes('competenc')
+											? s.competency
+											: name.includes('batch') || name.includes('import')
+												? s.batch
+												: name.includes('token')
+													? s.token
+													: name === 'id'
+														? parent.includes('dep')
+															? s.department
+															: parent.includes('user') || parent.includes('people') || parent.includes('staff')
+																? s.staffId
+																: parent.includes('assign')
+																	? s.assignment
+																	: parent.includes('import')
+																		? s.batch
+																		: undefined
+														: undefined;
 		if (value === undefined || value === null) ok = false;
 		return String(value);
 	});
@@ -93,7 +109,13 @@ function accountFor(route: { id: string; group: string | null }): Account {
 	return 'learner';
 }
 
-export async function runEmbedded(options: { port: number; duration: number; log: (s: string) => void; wanted: (n: string) => boolean; nodeArgs?: string[] }): Promise<{ rows: Row[]; meta: Record<string, unknown> }> {
+export async function runEmbedded(options: {
+	port: number;
+	duration: number;
+	log: (s: string) => void;
+	wanted: (n: string) => boolean;
+	nodeArgs?: string[];
+}): Promise<{ rows: Row[]; meta: Record<string, unknown> }> {
 	const { log } = options;
 	const dataDir = mkdtempSync(path.join(os.tmpdir(), 'govlearn-bench-'));
 	log(`seeding the demo organisation into PGlite (${dataDir})…`);
@@ -107,11 +129,19 @@ export async function runEmbedded(options: { port: number; duration: number; log
 		const one = async <T>(query: ReturnType<typeof sql>) => (await rows<T>(conn.db, query))[0];
 		const course = library.courses.find((c) => !c.draft && c.errors.length === 0)!;
 		const learner = await one<{ id: number }>(sql`select id from "user" where username = 'learner'`);
-		const staff = await one<{ id: number; department_id: number }>(sql`select id, department_id from "user" where username like 'G%' order by id limit 1`);
+		const staff = await one<{ id: number; department_id: number }>(
+			sql`select id, department_id from "user" where username like 'G%' order by id limit 1`
+		);
 		const east = await one<{ id: number; path: string }>(sql`select id, path from department where code = 'EAST'`);
-		const eastStaff = await one<{ id: number }>(sql`select u.id from "user" u join department d on d.id = u.department_id where d.path like ${east.path + '%'} and u.username like 'G%' order by u.id limit 1`);
-		const code = await one<{ certificate_code: string }>(sql`select certificate_code from completion where revoked_at is null order by user_id = ${learner.id} desc, id limit 1`);
-		const attempt = await one<{ id: number }>(sql`select id from quiz_attempt where user_id = ${learner.id} and submitted_at is not null order by id limit 1`);
+		const eastStaff = await one<{ id: number }>(
+			sql`select u.id from "user" u join department d on d.id = u.department_id where d.path like ${east.path + '%'} and u.username like 'G%' order by u.id limit 1`
+		);
+		const code = await one<{ certificate_code: string }>(
+			sql`select certificate_code from completion where revoked_at is null order by user_id = ${learner.id} desc, id limit 1`
+		);
+		const attempt = await one<{ id: number }>(
+			sql`select id from quiz_attempt where user_id = ${learner.id} and submitted_at is not null order by id limit 1`
+		);
 		const assignment = await one<{ id: number }>(sql`select id from assignment order by id limit 1`);
 		// A staff import waiting for review and an unused activation link, so those pages have something to show.
 		const [batch] = await rows<{ id: number }>(
@@ -124,7 +154,9 @@ export async function runEmbedded(options: { port: number; duration: number; log
 			conn.db,
 			sql`insert into "user" (username, display_name, department_id, status) values ('bench-pending', '待激活', ${staff.department_id}, 'pending') returning id`
 		);
-		await conn.db.execute(sql`insert into activation_token (token_hash, user_id, expires_at) values (${hashToken(token)}, ${pending.id}, now() + interval '7 days')`);
+		await conn.db.execute(
+			sql`insert into activation_token (token_hash, user_id, expires_at) values (${hashToken(token)}, ${pending.id}, now() + interval '7 days')`
+		);
 		samples = {
 			course: course.slug,
 			courseId: course.id,
@@ -146,7 +178,11 @@ export async function runEmbedded(options: { port: number; duration: number; log
 		await conn.close();
 	}
 
-	const server = await AppServer.start({ port: options.port, env: { DATABASE_URL: '', DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' }, nodeArgs: options.nodeArgs });
+	const server = await AppServer.start({
+		port: options.port,
+		env: { DATABASE_URL: '', DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' },
+		nodeArgs: options.nodeArgs
+	});
 	const result: Row[] = [];
 	try {
 		const cookies: Partial<Record<Exclude<Account, null>, string>> = {};
@@ -183,7 +219,9 @@ export async function runEmbedded(options: { port: number; duration: number; log
 			const probe = await fetch(server.url + page.path, { headers: { ...headers, accept: 'text/html' }, redirect: 'manual' });
 			await probe.arrayBuffer();
 			await load({ url: server.url + page.path, connections: 1, amount: 3, headers });
-			const { result: r, peakRssMb } = await sampled(server.pid, () => load({ url: server.url + page.path, connections: 1, duration: options.duration, headers, ok: (s) => s === probe.status && s < 400 }));
+			const { result: r, peakRssMb } = await sampled(server.pid, () =>
+				load({ url: server.url + page.path, connections: 1, duration: options.duration, headers, ok: (s) => s === probe.status && s < 400 })
+			);
 			result.push({
 				name,
 				connections: 1,

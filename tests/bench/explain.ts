@@ -19,7 +19,17 @@ const pages: [string, () => Promise<unknown>][] = [
 	['overview', () => Promise.all([insights.overview(ctx), insights.filterOptions(ctx)])],
 	['completion', () => Promise.all([insights.completionMatrix(ctx, []), insights.filterOptions(ctx)])],
 	['skills', () => Promise.all([insights.heatmap(ctx, []), insights.largestGaps(ctx, 5), insights.filterOptions(ctx)])],
-	['drill-down', () => Promise.all([insights.departmentStaff(ctx, 1), insights.completionMatrix(ctx), insights.heatmap(ctx), insights.breadcrumbs(ctx, ctx.root.path), insights.filterOptions(ctx)])]
+	[
+		'drill-down',
+		() =>
+			Promise.all([
+				insights.departmentStaff(ctx, 1),
+				insights.completionMatrix(ctx),
+				insights.heatmap(ctx),
+				insights.breadcrumbs(ctx, ctx.root.path),
+				insights.filterOptions(ctx)
+			])
+	]
 ];
 for (const [name, run] of pages) {
 	captured.length = 0;
@@ -32,7 +42,9 @@ for (const [name, run] of pages) {
 		const out = (row as Record<string, { 'Planning Time': number; 'Execution Time': number }[]>)['QUERY PLAN'][0];
 		plan += out['Planning Time'];
 		exec += out['Execution Time'];
-		lines.push(`   plan ${out['Planning Time'].toFixed(1).padStart(6)}  exec ${out['Execution Time'].toFixed(1).padStart(7)}  ${q.query.replace(/\s+/g, ' ').slice(0, 110)}`);
+		lines.push(
+			`   plan ${out['Planning Time'].toFixed(1).padStart(6)}  exec ${out['Execution Time'].toFixed(1).padStart(7)}  ${q.query.replace(/\s+/g, ' ').slice(0, 110)}`
+		);
 	}
 	console.log(`${code} ${name}: ${captured.length} statements, planning ${plan.toFixed(1)} ms, execution ${exec.toFixed(1)} ms`);
 	for (const l of lines) console.log(l);

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Sql } from 'postgres';
 import type { CourseDef, Library } from '../../src/lib/server/content/library';
-import type { QuizQuestion } from '../../src/lib/server/content/quiz';
+import type { QuizQuestion } from '../../src/lib/server/quiz/parse';
 
 export const COOKIE = 'govlearn_session';
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -67,7 +67,13 @@ function shuffled<T>(items: T[]): T[] {
  * start action makes it), and the form body that answers it (`rightShare` of the questions right, so
  * most submissions pass and complete the course inside the measured request).
  */
-export async function prepareSubmissions(sql: Sql, library: Library, count: number, rightShare = 0.9, crowd: 'province' | 'departments' = 'province'): Promise<{ course: CourseDef; submissions: PreparedSubmission[] }> {
+export async function prepareSubmissions(
+	sql: Sql,
+	library: Library,
+	count: number,
+	rightShare = 0.9,
+	crowd: 'province' | 'departments' = 'province'
+): Promise<{ course: CourseDef; submissions: PreparedSubmission[] }> {
 	const courses = library.courses.filter((c) => !c.draft && c.errors.length === 0);
 	const free = await sql<{ course_id: string; n: number }[]>`
 		select c.id as course_id, (select count(*) from "user" u where u.generated and u.status = 'active' and u.username like 'S%'
@@ -75,7 +81,8 @@ export async function prepareSubmissions(sql: Sql, library: Library, count: numb
 			and not exists (select 1 from quiz_attempt a where a.user_id = u.id and a.course_id = c.id))::int as n
 		from course c where c.id = any(${courses.map((c) => c.id)}::text[]) order by n desc limit 1`;
 	const course = courses.find((c) => c.id === free[0]?.course_id);
-	if (!course || free[0].n < count) throw new Error(`not enough learners without activity in any course (${free[0]?.n ?? 0} < ${count}); reseed`);
+	if (!course || free[0].n < count)
+		throw new Error(`not enough learners without activity in any course (${free[0]?.n ?? 0} < ${count}); reseed`);
 	const people = await sql<{ id: number }[]>`
 		select u.id from "user" u where u.generated and u.status = 'active' and u.username like 'S%'
 			and not exists (select 1 from enrollment e where e.user_id = u.id and e.course_id = ${course.id})

@@ -40,7 +40,9 @@ for (const code of ['P', 'P-01']) {
 			continue;
 		}
 		times.sort((a, b) => a - b);
-		console.log(`${code.padEnd(5)} ${name.padEnd(22)} median ${times[Math.floor(times.length / 2)].toFixed(1).padStart(7)} ms  max ${times.at(-1)!.toFixed(1).padStart(7)} ms`);
+		console.log(
+			`${code.padEnd(5)} ${name.padEnd(22)} median ${times[Math.floor(times.length / 2)].toFixed(1).padStart(7)} ms  max ${times.at(-1)!.toFixed(1).padStart(7)} ms`
+		);
 	}
 }
 await conn.close();

@@ -63,7 +63,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 		body: options.body,
 		timeout: options.timeoutSeconds ?? 10,
 		setupClient: options.clientHeaders
-			? (client) => client.setHeaders({ accept: 'text/html,application/xhtml+xml', ...(options.headers ?? {}), ...options.clientHeaders!(clients++) })
+			? (client) =>
+					client.setHeaders({ accept: 'text/html,application/xhtml+xml', ...(options.headers ?? {}), ...options.clientHeaders!(clients++) })
 			: undefined,
 		requests: options.next
 			? [
@@ -71,7 +72,13 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
 						setupRequest: (request: Record<string, unknown>) => {
 							const next = options.next!();
 							if (!next) return request;
-							return { ...request, method: next.method ?? request.method, path: next.path, headers: { ...(request.headers as object), ...next.headers }, body: next.body };
+							return {
+								...request,
+								method: next.method ?? request.method,
+								path: next.path,
+								headers: { ...(request.headers as object), ...next.headers },
+								body: next.body
+							};
 						}
 					}
 				]

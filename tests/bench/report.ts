@@ -37,14 +37,32 @@ export function printTable(rows: Row[], meta: Record<string, unknown>): void {
 			r.timeouts ? `${r.timeouts} timeouts` : '',
 			r.note ?? ''
 		].filter(Boolean);
-		return [r.name, num(r.connections), num(r.requests), ms(r.p50), ms(r.p95), ms(r.p99), num(r.rps), num(r.errors), num(r.peakRssMb), r.target ?? '', r.met === undefined ? '' : r.met ? 'yes' : 'NO', extra.join('; ')];
+		return [
+			r.name,
+			num(r.connections),
+			num(r.requests),
+			ms(r.p50),
+			ms(r.p95),
+			ms(r.p99),
+			num(r.rps),
+			num(r.errors),
+			num(r.peakRssMb),
+			r.target ?? '',
+			r.met === undefined ? '' : r.met ? 'yes' : 'NO',
+			extra.join('; ')
+		];
 	});
 	const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-	const line = (cells: string[]) => '| ' + cells.map((c, i) => (i >= 1 && i <= 8 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ') + ' |';
+	const line = (cells: string[]) =>
+		'| ' + cells.map((c, i) => (i >= 1 && i <= 8 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(' | ') + ' |';
 	const m = meta.machine as Record<string, unknown>;
-	console.log(`\nGovLearn benchmark · ${meta.mode}${meta.learners ? ` · ${Number(meta.learners).toLocaleString('en')} learners` : ''} · ${m.cpus}× ${m.cpu} · ${m.memoryGb} GB · Node ${m.node}`);
+	console.log(
+		`\nGovLearn benchmark · ${meta.mode}${meta.learners ? ` · ${Number(meta.learners).toLocaleString('en')} learners` : ''} · ${m.cpus}× ${m.cpu} · ${m.memoryGb} GB · Node ${m.node}`
+	);
 	if (meta.database) console.log(String((meta.database as { version: string }).version).split(',')[0]);
-	console.log(`load average at the end ${(m.loadAverage as number[]).join(' / ')}${(meta.nodeArgs as string[] | undefined)?.length ? ` · app server: node ${(meta.nodeArgs as string[]).join(' ')}` : ''}`);
+	console.log(
+		`load average at the end ${(m.loadAverage as number[]).join(' / ')}${(meta.nodeArgs as string[] | undefined)?.length ? ` · app server: node ${(meta.nodeArgs as string[]).join(' ')}` : ''}`
+	);
 	console.log(line(header));
 	console.log('|' + widths.map((w, i) => (i >= 1 && i <= 8 ? '-'.repeat(w + 1) + ':' : '-'.repeat(w + 2))).join('|') + '|');
 	for (const b of body) console.log(line(b));

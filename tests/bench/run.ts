@@ -1,6 +1,7 @@
 // `npm run bench`: the production build against the Postgres in DATABASE_URL (filled by
 // `npm run seed:scale`), measured with autocannon. Prints one table and writes it as JSON to
 // tests/bench/results/. `npm run bench -- --embedded`: every demo page on PGlite instead.
+// `npm run bench -- --reminders`: the reminder scan and mail delivery to a local SMTP sink (reminders.ts).
 // A report, not a test: it exits 0 whatever the figures (non-zero only when it cannot run).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,11 +15,16 @@ import { createSessions, dropSessions, learners, prepareSubmissions, userIds } f
 import { load, percentile, type LoadResult } from './load';
 import { AppServer, ensureBuild, sampled } from './server';
 import { runEmbedded } from './embedded';
+import { runReminders } from './reminders';
 import { printTable, type Row } from './report';
+import { port } from '../helpers/ports';
 
 const { values: args } = parseArgs({
 	options: {
 		embedded: { type: 'boolean', default: false },
+		reminders: { type: 'boolean', default: false },
+		deliver: { type: 'string', default: '100000' },
+		'deliver-seconds': { type: 'string', default: '600' },
 		'reuse-build': { type: 'boolean', default: false },
 		only: { type: 'string' },
 		duration: { type: 'string', default: '10' },
@@ -33,7 +39,13 @@ const { values: args } = parseArgs({
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const duration = Number(args.duration);
 const nodeArgs = args['node-options']!.split(/\s+/).filter(Boolean);
-const PORTS = { app: 4280, bare: 4281, stats: 4282, embedded: 4284 };
+const PORTS = {
+	app: port(4280),
+	bare: port(4281),
+	stats: port(4282),
+	embedded: port(4284),
+	reminders: Number(process.env.BENCH_REMINDERS_PORT ?? port(4285))
+};
 const only = args.only ? new RegExp(args.only) : undefined;
 const wanted = (name: string) => !only || only.test(name);
 
@@ -55,6 +67,27 @@ async function main() {
 	}
 	const bigUrl = process.env.DATABASE_URL;
 	if (!bigUrl) throw new Error('npm run bench needs DATABASE_URL (seeded with npm run seed:scale), or --embedded');
+	if (args.reminders) {
+		const sql = postgres(bigUrl, { max: 2, onnotice: () => {} });
+		try {
+			const scale = await scaleOf(sql);
+			if (!scale) throw new Error('DATABASE_URL holds no generated data set: run npm run seed:scale first');
+			ensureBuild({ reuse: args['reuse-build'], log });
+			const report = await runReminders({
+				sql,
+				url: bigUrl,
+				port: PORTS.reminders,
+				nodeArgs,
+				deliver: Number(args.deliver),
+				seconds: Number(args['deliver-seconds']),
+				log
+			});
+			finish(report.rows, { mode: 'reminders', learners: scale.learners, ...report.meta });
+		} finally {
+			await sql.end();
+		}
+		return;
+	}
 	const library = loadLibrary(readContentFiles());
 	const big = postgres(bigUrl, { max: 4, onnotice: () => {} });
 	const scale = await scaleOf(big);
@@ -76,7 +109,8 @@ async function main() {
 				const a = await countQueries(small, smallUrl, library);
 				log(`queries per request at ${scale.learners.toLocaleString('en')} learners…`);
 				const b = await countQueries(big, bigUrl, library);
-				for (const key of Object.keys(b)) queryCounts[key] = { small: a[key] ?? '-', large: b[key], equal: steady(a[key]) === steady(b[key]) && !/HTTP|\?/.test(b[key]) };
+				for (const key of Object.keys(b))
+					queryCounts[key] = { small: a[key] ?? '-', large: b[key], equal: steady(a[key]) === steady(b[key]) && !/HTTP|\?/.test(b[key]) };
 			} finally {
 				await dropSessions(small, started, []);
 				await small.end();
@@ -84,11 +118,20 @@ async function main() {
 		}
 
 		log('load server starting…');
-		const server = await AppServer.start({ port: PORTS.app, env: { DATABASE_URL: bigUrl, SEED_DEMO: 'false', GOVLEARN_QUIET_LOG: '1' }, nodeArgs });
+		const server = await AppServer.start({
+			port: PORTS.app,
+			env: { DATABASE_URL: bigUrl, SEED_DEMO: 'false', GOVLEARN_QUIET_LOG: '1' },
+			nodeArgs
+		});
 		try {
 			await runLoad(server, big, library, rows, signInUsers);
 			const memory = server.memory();
-			rows.push({ name: 'server peak RSS (VmHWM), whole run', peakRssMb: memory.hwmMb, target: 'peak RSS ≤ 300 MB', met: memory.hwmMb <= 300 });
+			rows.push({
+				name: 'server peak RSS (VmHWM), whole run',
+				peakRssMb: memory.hwmMb,
+				target: 'peak RSS ≤ 300 MB',
+				met: memory.hwmMb <= 300
+			});
 		} finally {
 			await server.stop();
 		}
@@ -96,7 +139,8 @@ async function main() {
 		await dropSessions(big, started, signInUsers).catch(() => {});
 		await big.end();
 	}
-	for (const [route, c] of Object.entries(queryCounts)) rows.push({ name: `queries/request: ${route}`, queries: `${c.small} / ${c.large}`, target: 'equal at 1k and at N', met: c.equal });
+	for (const [route, c] of Object.entries(queryCounts))
+		rows.push({ name: `queries/request: ${route}`, queries: `${c.small} / ${c.large}`, target: 'equal at 1k and at N', met: c.equal });
 	finish(rows, { mode: 'postgres', learners: scale.learners, nodeArgs, queryCounts, database: await serverInfo(bigUrl) });
 }
 
@@ -132,7 +176,10 @@ async function ensureSmall(url: string) {
 	const scale = await scaleOf(sql).finally(() => sql.end());
 	if (scale?.learners === 1000) return;
 	log(`seeding the 1,000-learner comparison database ${name}…`);
-	const result = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed-scale.ts', '--learners', '1000'], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'inherit'] });
+	const result = spawnSync(path.resolve('node_modules/.bin/tsx'), ['scripts/seed-scale.ts', '--learners', '1000'], {
+		env: { ...process.env, DATABASE_URL: url },
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
 	if (result.status !== 0) throw new Error('seeding the comparison database failed');
 }
 
@@ -140,7 +187,10 @@ const cookieFor = (cookies: string[]) => (i: number) => ({ cookie: cookies[i % c
 
 /** One request per route on a server that counts statements (GOVLEARN_QUERY_STATS=1). */
 async function countQueries(sql: Sql, url: string, library: Library): Promise<Record<string, string>> {
-	const server = await AppServer.start({ port: PORTS.stats, env: { DATABASE_URL: url, SEED_DEMO: 'false', GOVLEARN_QUERY_STATS: '1', GOVLEARN_QUIET_LOG: '1' } });
+	const server = await AppServer.start({
+		port: PORTS.stats,
+		env: { DATABASE_URL: url, SEED_DEMO: 'false', GOVLEARN_QUERY_STATS: '1', GOVLEARN_QUIET_LOG: '1' }
+	});
 	const out: Record<string, string> = {};
 	try {
 		const scopes = await scopeIds(sql);
@@ -154,7 +204,11 @@ async function countQueries(sql: Sql, url: string, library: Library): Promise<Re
 		const count = async (key: string, p: string, init: RequestInit) => {
 			const counts: string[] = [];
 			for (let i = 0; i < (init.method === 'POST' ? 1 : 3); i++) {
-				const res = await fetch(server.url + p, { redirect: 'manual', ...init, headers: { origin: server.url, accept: 'text/html', ...(init.headers as object) } });
+				const res = await fetch(server.url + p, {
+					redirect: 'manual',
+					...init,
+					headers: { origin: server.url, accept: 'text/html', ...(init.headers as object) }
+				});
 				await res.arrayBuffer();
 				counts.push(res.status >= 400 ? `HTTP ${res.status}` : (res.headers.get('x-query-count') ?? '?'));
 			}
@@ -170,9 +224,17 @@ async function countQueries(sql: Sql, url: string, library: Library): Promise<Re
 		await count('lesson page', lessonPath, { headers: { cookie: learnerCookie } });
 		const { submissions } = await prepareSubmissions(sql, library, 1, 1);
 		const s = submissions[0];
-		await count('quiz submission', s.path, { method: 'POST', body: s.body, headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+		await count('quiz submission', s.path, {
+			method: 'POST',
+			body: s.body,
+			headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded' }
+		});
 		const [signer] = await learners(sql, 1, 11);
-		await count('sign-in', '/login', { method: 'POST', body: new URLSearchParams({ username: signer.username, password: 'govlearn-demo' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+		await count('sign-in', '/login', {
+			method: 'POST',
+			body: new URLSearchParams({ username: signer.username, password: 'govlearn-demo' }).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded' }
+		});
 	} finally {
 		await server.stop();
 	}
@@ -214,9 +276,15 @@ async function runLoad(server: AppServer, sql: Sql, library: Library, rows: Row[
 				continue;
 			}
 			await load({ url, connections: 1, amount: 5, clientHeaders: cookieFor(cookies) });
-			await measure({ name: `${name}, 1 conn`, connections: 1, target: `p95 ≤ ${p95} ms` }, (x) => x.p95 <= p95, () => load({ url, connections: 1, duration, clientHeaders: cookieFor(cookies) }));
-			await measure({ name: `${name}, 20 HR users`, connections: 20, target: 'p95 ≤ 500 ms' }, (x) => x.p95 <= 500 && x.errors === 0, () =>
-				load({ url, connections: 20, duration, clientHeaders: cookieFor(cookies) })
+			await measure(
+				{ name: `${name}, 1 conn`, connections: 1, target: `p95 ≤ ${p95} ms` },
+				(x) => x.p95 <= p95,
+				() => load({ url, connections: 1, duration, clientHeaders: cookieFor(cookies) })
+			);
+			await measure(
+				{ name: `${name}, 20 HR users`, connections: 20, target: 'p95 ≤ 500 ms' },
+				(x) => x.p95 <= 500 && x.errors === 0,
+				() => load({ url, connections: 20, duration, clientHeaders: cookieFor(cookies) })
 			);
 		}
 	}
@@ -250,22 +318,32 @@ async function runLoad(server: AppServer, sql: Sql, library: Library, rows: Row[
 	const lessonPath = `/courses/${course.slug}/${course.lessons.filter((l) => !l.draft)[1]?.slug ?? course.lessons[0].slug}`;
 	if (wanted('lesson')) {
 		const people = await learners(sql, 50, 100);
-		const cookies = await createSessions(sql, people.map((p) => p.id));
+		const cookies = await createSessions(
+			sql,
+			people.map((p) => p.id)
+		);
 		const page = await fetch(server.url + lessonPath, { headers: { cookie: cookies[0] } });
 		const body = Buffer.from(await page.arrayBuffer());
 		if (page.status !== 200) rows.push({ name: 'lesson page', note: `HTTP ${page.status}` });
 		else {
 			await load({ url: server.url + lessonPath, connections: 50, duration: 2, clientHeaders: cookieFor(cookies) });
-			await measure({ name: `lesson page (${(body.length / 1024).toFixed(0)} KB), 50 learners`, connections: 50, target: '≥ 500 req/s, p95 ≤ 100 ms' }, (x) => x.rps >= 500 && x.p95 <= 100 && x.errors === 0, () =>
-				load({ url: server.url + lessonPath, connections: 50, duration, clientHeaders: cookieFor(cookies) })
+			await measure(
+				{ name: `lesson page (${(body.length / 1024).toFixed(0)} KB), 50 learners`, connections: 50, target: '≥ 500 req/s, p95 ≤ 100 ms' },
+				(x) => x.rps >= 500 && x.p95 <= 100 && x.errors === 0,
+				() => load({ url: server.url + lessonPath, connections: 50, duration, clientHeaders: cookieFor(cookies) })
 			);
 			const app = rows.at(-1)!;
 			const bare = await bareServer(body, page.headers.get('content-type') ?? 'text/html');
 			try {
 				await load({ url: bare.url, connections: 50, duration: 2 });
 				const b = await load({ url: bare.url, connections: 50, duration });
-				rows.push({ name: 'same bytes from bare node:http, 50 conn', connections: 50, ...pick(b), note: `app/bare throughput ${((app.rps ?? 0) / b.rps).toFixed(2)}` });
-				app.note = `${((app.rps ?? 0) / b.rps * 100).toFixed(0)}% of bare node:http`;
+				rows.push({
+					name: 'same bytes from bare node:http, 50 conn',
+					connections: 50,
+					...pick(b),
+					note: `app/bare throughput ${((app.rps ?? 0) / b.rps).toFixed(2)}`
+				});
+				app.note = `${(((app.rps ?? 0) / b.rps) * 100).toFixed(0)}% of bare node:http`;
 			} finally {
 				bare.stop();
 			}
@@ -283,12 +361,21 @@ async function runLoad(server: AppServer, sql: Sql, library: Library, rows: Row[
 		const warm = submissions.splice(0, 100);
 		const queue = (list: typeof submissions) => () => {
 			const s = list.shift();
-			return s && { method: 'POST', path: s.path, body: s.body, headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url } };
+			return (
+				s && {
+					method: 'POST',
+					path: s.path,
+					body: s.body,
+					headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', origin: server.url }
+				}
+			);
 		};
 		await load({ url: server.url, connections: 10, amount: warm.length, next: queue(warm), ok: (s) => s === 303 });
 		const since = new Date();
-		await measure({ name, connections: 50, target: '≥ 200/s, p95 ≤ 300 ms, no errors' }, (x) => x.rps >= 200 && x.p95 <= 300 && x.errors === 0, () =>
-			load({ url: server.url, connections: 50, amount: submissions.length, next: queue(submissions), ok: (s) => s === 303 })
+		await measure(
+			{ name, connections: 50, target: '≥ 200/s, p95 ≤ 300 ms, no errors' },
+			(x) => x.rps >= 200 && x.p95 <= 300 && x.errors === 0,
+			() => load({ url: server.url, connections: 50, amount: submissions.length, next: queue(submissions), ok: (s) => s === 303 })
 		);
 		const [check] = await sql<{ passed: number; completed: number }[]>`
 			select count(*) filter (where passed)::int as passed, (select count(*)::int from completion where course_id = ${quizCourse.id} and completed_at >= ${since}) as completed
@@ -303,21 +390,47 @@ async function runLoad(server: AppServer, sql: Sql, library: Library, rows: Row[
 		let i = 0;
 		const next = () => {
 			const p = people[i++ % people.length];
-			return { method: 'POST', path: '/login', body: new URLSearchParams({ username: p.username, password: 'govlearn-demo' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url } };
+			return {
+				method: 'POST',
+				path: '/login',
+				body: new URLSearchParams({ username: p.username, password: 'govlearn-demo' }).toString(),
+				headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }
+			};
 		};
 		// Shedding load (429/503 with Retry-After) is allowed; a timeout or any other answer is not.
 		await measure(
 			{ name: 'sign-in, 20 conn', connections: 20, target: '≥ 60/s signed in, p95 ≤ 500 ms; beyond: 429/503 + Retry-After' },
 			(x) => x.successRps >= 60 && x.successP95 <= 500 && x.timeouts === 0 && x.errors === 0,
-			() => load({ url: server.url, connections: 20, duration, next, ok: (s) => s === 303 || s === 429 || s === 503, success: (s) => s === 303 })
+			() =>
+				load({
+					url: server.url,
+					connections: 20,
+					duration,
+					next,
+					ok: (s) => s === 303 || s === 429 || s === 503,
+					success: (s) => s === 303
+				})
 		);
 		const row = rows.at(-1);
-		if (row?.name.startsWith('sign-in')) row.note = `${(row.successRps ?? 0).toFixed(0)}/s signed in, p95 of those ${(row.successP95 ?? 0).toFixed(0)} ms; ${await signInOverload(server.url, people)}`;
+		if (row?.name.startsWith('sign-in'))
+			row.note = `${(row.successRps ?? 0).toFixed(0)}/s signed in, p95 of those ${(row.successP95 ?? 0).toFixed(0)} ms; ${await signInOverload(server.url, people)}`;
 	}
 }
 
 function pick(r: LoadResult): Partial<Row> {
-	return { requests: r.requests, seconds: r.seconds, successRps: r.successRps, successP95: r.successP95, p50: r.p50, p95: r.p95, p99: r.p99, rps: r.rps, errors: r.errors, timeouts: r.timeouts, statuses: r.statuses };
+	return {
+		requests: r.requests,
+		seconds: r.seconds,
+		successRps: r.successRps,
+		successP95: r.successP95,
+		p50: r.p50,
+		p95: r.p95,
+		p99: r.p99,
+		rps: r.rps,
+		errors: r.errors,
+		timeouts: r.timeouts,
+		statuses: r.statuses
+	};
 }
 
 /** Time to the first body byte, total time, bytes and lines of one streamed download. */
@@ -341,7 +454,10 @@ async function streamedExport(url: string, cookie: string) {
 /** A bare node:http server in its own process answering every request with these bytes. */
 async function bareServer(body: Buffer, contentType: string): Promise<{ url: string; stop(): void }> {
 	const code = `const http=require('node:http');const b=Buffer.from(process.env.BODY,'base64');http.createServer((q,r)=>{r.writeHead(200,{'content-type':process.env.CT,'content-length':b.length});r.end(b)}).listen(${PORTS.bare},'127.0.0.1',()=>console.log('ready'))`;
-	const proc = spawn(process.execPath, ['-e', code], { env: { ...process.env, BODY: body.toString('base64'), CT: contentType }, stdio: ['ignore', 'pipe', 'inherit'] });
+	const proc = spawn(process.execPath, ['-e', code], {
+		env: { ...process.env, BODY: body.toString('base64'), CT: contentType },
+		stdio: ['ignore', 'pipe', 'inherit']
+	});
 	await new Promise<void>((resolve, reject) => {
 		proc.stdout!.once('data', () => resolve());
 		proc.once('exit', (c) => reject(new Error(`bare server exited ${c}`)));
@@ -375,7 +491,9 @@ async function signInOverload(url: string, people: { username: string }[]): Prom
 		})
 	);
 	times.sort((a, b) => a - b);
-	return `burst of 200: ${Object.entries(statuses).map(([s, n]) => `${n}×${s}`).join(', ')}${retryAfter ? ` (${retryAfter} with Retry-After)` : ''}, slowest ${percentile(times, 100).toFixed(0)} ms`;
+	return `burst of 200: ${Object.entries(statuses)
+		.map(([s, n]) => `${n}×${s}`)
+		.join(', ')}${retryAfter ? ` (${retryAfter} with Retry-After)` : ''}, slowest ${percentile(times, 100).toFixed(0)} ms`;
 }
 
 async function serverInfo(url: string) {
@@ -390,7 +508,14 @@ async function serverInfo(url: string) {
 }
 
 function finish(rows: Row[], meta: Record<string, unknown>) {
-	const machine = { loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))), cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 1e9), node: process.version, platform: `${os.type()} ${os.release()}` };
+	const machine = {
+		loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+		cpus: os.cpus().length,
+		cpu: os.cpus()[0]?.model,
+		memoryGb: Math.round(os.totalmem() / 1e9),
+		node: process.version,
+		platform: `${os.type()} ${os.release()}`
+	};
 	printTable(rows, { ...meta, machine });
 	const dir = path.resolve('tests/bench/results');
 	mkdirSync(dir, { recursive: true });

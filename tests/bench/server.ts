@@ -1,29 +1,13 @@
 // Builds the production app into its own folder and runs it as a child process, so the benchmark can
 // read the server's memory from /proc and stop it cleanly.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceStamp } from '../../scripts/source-stamp';
 
 const root = process.cwd();
 export const BUILD_DIR = path.resolve(process.env.BUILD_DIR ?? 'build-performance');
 const OUT_DIR = process.env.SVELTEKIT_OUT_DIR ?? '.svelte-kit-performance';
-const SOURCES = ['src', 'content', 'messages', 'static', 'drizzle', 'seeds', 'project.inlang/settings.json', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
-
-function sourceStamp(): string {
-	const h = createHash('sha256');
-	const visit = (rel: string) => {
-		const full = path.join(root, rel);
-		if (!existsSync(full)) return;
-		const st = statSync(full);
-		if (st.isDirectory()) {
-			if (rel === 'src/lib/paraglide') return;
-			for (const name of readdirSync(full).sort()) visit(path.join(rel, name));
-		} else h.update(`${rel}:${st.size}:${st.mtimeMs}\n`);
-	};
-	for (const s of SOURCES) visit(s);
-	return h.digest('hex');
-}
 
 /** Builds unless the build is newer than every source (or `reuse` says to take whatever is there). */
 export function ensureBuild(options: { reuse?: boolean; log: (s: string) => void }): void {

@@ -23,7 +23,11 @@ test.describe('administration', () => {
 		await page.locator('#file').setInputFiles(fixture('e2e-staff-fixed.csv'));
 		await page.getByRole('button', { name: '检查文件' }).click();
 		await expect(page.getByText('新员工乙')).toBeVisible();
-		const count = (label: string) => page.locator('dl.counts > div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+		const count = (label: string) =>
+			page
+				.locator('dl.counts > div')
+				.filter({ has: page.getByText(label, { exact: true }) })
+				.locator('dd');
 		await expect(count('新建')).toHaveText('2');
 		await expect(count('错误')).toHaveText('0');
 
@@ -91,7 +95,9 @@ test.describe('administration', () => {
 			await page.getByRole('button', { name: '移动部门' }).click();
 			await expect(page.getByRole('status')).toContainText('部门已移动');
 			await page.goto('/admin/departments');
-			await expect(page.locator('li', { has: page.getByRole('link', { name: '东城区政府办公室', exact: true }) }).last()).toContainText('夜间窗口组');
+			await expect(page.locator('li', { has: page.getByRole('link', { name: '东城区政府办公室', exact: true }) }).last()).toContainText(
+				'夜间窗口组'
+			);
 
 			// A code that exists already is refused with a clear message.
 			await page.goto('/admin/departments');
@@ -105,7 +111,9 @@ test.describe('administration', () => {
 		test('an upload that is not a staff file gets a clear message', async ({ page }) => {
 			await signIn(page, 'admin');
 			await page.goto('/admin/import');
-			await page.locator('#file').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) });
+			await page
+				.locator('#file')
+				.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) });
 			await page.getByRole('button', { name: '检查文件' }).click();
 			await expect(page.getByRole('alert')).toContainText('这不是 CSV 或 XLSX 文件');
 			await page.locator('#file').setInputFiles(fixture('broken.xlsx'));
@@ -119,7 +127,10 @@ test.describe('administration', () => {
 		for (const path of ['/admin', '/admin/users', '/admin/departments', '/admin/import', '/admin/audit']) {
 			expect((await page.goto(path))?.status()).toBe(403);
 		}
-		const apply = await page.request.post('/admin/import/1/apply', { form: { hash: 'x' }, headers: { origin: new URL(page.url()).origin } });
+		const apply = await page.request.post('/admin/import/1/apply', {
+			form: { hash: 'x' },
+			headers: { origin: new URL(page.url()).origin }
+		});
 		expect(apply.status()).toBe(403);
 	});
 
@@ -130,10 +141,23 @@ test.describe('administration', () => {
 		await page.getByRole('button', { name: '检查文件' }).click();
 		await expect(page).toHaveURL(/\/admin\/import\/\d+$/);
 		const batch = new URL(page.url()).pathname;
-		for (const path of ['/admin', '/admin/departments', '/admin/departments/1', '/admin/users', '/admin/users/1', '/admin/users/new', '/admin/import', batch, '/admin/audit', '/activate/' + 'a'.repeat(32)]) {
+		for (const path of [
+			'/admin',
+			'/admin/departments',
+			'/admin/departments/1',
+			'/admin/users',
+			'/admin/users/1',
+			'/admin/users/new',
+			'/admin/import',
+			batch,
+			'/admin/audit',
+			'/activate/' + 'a'.repeat(32)
+		]) {
 			await page.goto(path);
 			const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-			const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${path}: ${v.id} (${v.nodes.length})`);
+			const serious = violations
+				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+				.map((v) => `${path}: ${v.id} (${v.nodes.length})`);
 			expect(serious).toEqual([]);
 		}
 	});

@@ -9,6 +9,7 @@ import { discoverRoutes } from '../authz/routes';
 import { e2eBuildDir } from '../reliability/app';
 import { Client, formInputs, type Reply } from '../reliability/http';
 import { environment, type Environment } from '../reliability/scenarios';
+import { port } from '../helpers/ports';
 
 const DEMO_PASSWORD = 'govlearn-demo';
 let env: Environment;
@@ -18,7 +19,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
 	test.setTimeout(240_000);
-	env = await environment({ buildDir: e2eBuildDir(), pgPort: 4275, appPorts: [4267], database: 'authz' });
+	env = await environment({ buildDir: e2eBuildDir(), pgPort: port(4275), appPorts: [port(4267)], database: 'authz' });
 	await env.servers[0].start();
 	fixtures = await loadFixtures(env.sql);
 });
@@ -58,7 +59,8 @@ test('each kind of caller is allowed or refused as the matrix says', async () =>
 	const routes = discoverRoutes();
 	const clients = new Map<Caller, Client>();
 	const clientFor = async (caller: Caller) => {
-		if (!clients.has(caller)) clients.set(caller, caller === 'anonymous' ? new Client(env.servers[0].url) : await signedIn(ACCOUNTS[caller]));
+		if (!clients.has(caller))
+			clients.set(caller, caller === 'anonymous' ? new Client(env.servers[0].url) : await signedIn(ACCOUNTS[caller]));
 		return clients.get(caller)!;
 	};
 	const failures: string[] = [];
@@ -79,16 +81,20 @@ test('each kind of caller is allowed or refused as the matrix says', async () =>
 			cells.push(`${caller}:${reply.status}`);
 			if (reply.status >= 500) failures.push(`${r.key} as ${caller}: ${detail} (server error)`);
 			else if (allowed && refused) failures.push(`${r.key} as ${caller}: refused (${detail}) but the matrix allows it — ${entry.why}`);
-			else if (!allowed && !refused) failures.push(`${r.key} as ${caller}: not refused (${detail}) but the matrix says only ${entry.allow.join(', ')} — ${entry.why}`);
+			else if (!allowed && !refused)
+				failures.push(`${r.key} as ${caller}: not refused (${detail}) but the matrix says only ${entry.allow.join(', ')} — ${entry.why}`);
 			else if (allowed) {
 				const expected = entry.expect ?? (r.method === 'GET' ? [200] : undefined);
-				if (expected && !expected.includes(reply.status)) failures.push(`${r.key} as ${caller}: ${detail}, expected ${expected.join(' or ')}`);
+				if (expected && !expected.includes(reply.status))
+					failures.push(`${r.key} as ${caller}: ${detail}, expected ${expected.join(' or ')}`);
 			}
 			if (entry.endsSession && caller !== 'anonymous') clients.delete(caller);
 		}
 		table.push(`${r.key.padEnd(56)} ${cells.join(' ')}`);
 	}
-	console.log(`authorization matrix: ${table.length} routes × ${CALLERS.length} callers = ${table.length * CALLERS.length} cells\n${table.join('\n')}`);
+	console.log(
+		`authorization matrix: ${table.length} routes × ${CALLERS.length} callers = ${table.length * CALLERS.length} cells\n${table.join('\n')}`
+	);
 	expect(failures).toEqual([]);
 });
 
@@ -105,7 +111,8 @@ test('another person’s quiz attempt can be neither seen nor submitted', async 
 	const inputs = formInputs(page.text, '?/submit')!;
 	const attempt = inputs.find((i) => i.name === 'attempt')!.value;
 	const answers: [string, string][] = inputs.filter((i) => i.type === 'hidden').map((i) => [i.name, i.value]);
-	for (const name of new Set(inputs.filter((i) => i.type === 'radio' || i.type === 'checkbox').map((i) => i.name))) answers.push([name, inputs.find((i) => i.name === name)!.value]);
+	for (const name of new Set(inputs.filter((i) => i.type === 'radio' || i.type === 'checkbox').map((i) => i.name)))
+		answers.push([name, inputs.find((i) => i.name === name)!.value]);
 	for (const i of inputs.filter((x) => x.type === 'text')) answers.push([i.name, 'x']);
 	const submitted = await owner.post(`/courses/${course}/quiz?/submit`, answers);
 	expect(submitted.status).toBe(303);
@@ -134,7 +141,8 @@ test('another person’s quiz attempt can be neither seen nor submitted', async 
 test('a certificate page opens for its holder, HR over them and admins only; verification shows nothing more', async () => {
 	const code = fixtures.ids.outsiderCertificate;
 	const statuses: Record<string, number> = {};
-	for (const caller of ['learner', 'trainer', 'hrEast', 'hr', 'admin'] as const) statuses[caller] = (await (await signedIn(ACCOUNTS[caller])).get(`/certificates/${code}`)).status;
+	for (const caller of ['learner', 'trainer', 'hrEast', 'hr', 'admin'] as const)
+		statuses[caller] = (await (await signedIn(ACCOUNTS[caller])).get(`/certificates/${code}`)).status;
 	expect(statuses).toEqual({ learner: 404, trainer: 404, hrEast: 404, hr: 200, admin: 200 });
 	const [holder] = await env.sql<{ username: string; dept_zh: string; dept_en: string }[]>`
 		select u.username, d.name_zh as dept_zh, d.name_en as dept_en from completion c join "user" u on u.id = c.user_id join department d on d.id = c.department_id where c.certificate_code = ${code}`;
@@ -158,7 +166,10 @@ test('HR of a district sees learning records and departments inside its scope on
 
 	// Remediation for a department outside the scope: refused, and no assignment appears.
 	const [{ before }] = await env.sql<{ before: number }[]>`select count(*)::int as before from assignment`;
-	const assign = await east.post(`/insights/skills/${westDeptId}/${fixtures.params.competency}`, { dueDate: '2099-12-31', course: fixtures.params.course });
+	const assign = await east.post(`/insights/skills/${westDeptId}/${fixtures.params.competency}`, {
+		dueDate: '2099-12-31',
+		course: fixtures.params.course
+	});
 	expect(assign.status).toBe(404);
 	const [{ after }] = await env.sql<{ after: number }[]>`select count(*)::int as after from assignment`;
 	expect(after).toBe(before);
@@ -177,6 +188,8 @@ test('HR of a district cannot export another subtree or a person outside it', as
 	// The district's own export names no department outside the district.
 	const own = await east.get('/insights/export.csv?view=staff');
 	expect(own.status).toBe(200);
-	const outside = await env.sql<{ name_zh: string }[]>`select name_zh from department where path not like (select path from department where code = 'EAST') || '%' and code <> 'CITY'`;
+	const outside = await env.sql<
+		{ name_zh: string }[]
+	>`select name_zh from department where path not like (select path from department where code = 'EAST') || '%' and code <> 'CITY'`;
 	for (const d of outside) expect(own.text, `export of hr-east names ${d.name_zh}`).not.toContain(d.name_zh);
 });

@@ -14,9 +14,13 @@ interface Problem {
 
 /** One h1, and each heading at most one level below the one before it. */
 async function headingProblems(page: Page): Promise<string[]> {
-	const levels = await page.locator('main h1, main h2, main h3, main h4, main h5, main h6').evaluateAll((els) =>
-		els.filter((el) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed').map((el) => Number(el.tagName[1]))
-	);
+	const levels = await page
+		.locator('main h1, main h2, main h3, main h4, main h5, main h6')
+		.evaluateAll((els) =>
+			els
+				.filter((el) => (el as HTMLElement).offsetParent !== null || getComputedStyle(el).position === 'fixed')
+				.map((el) => Number(el.tagName[1]))
+		);
 	const problems: string[] = [];
 	const h1s = levels.filter((l) => l === 1).length;
 	if (h1s !== 1) problems.push(`${h1s} h1 elements`);
@@ -34,11 +38,15 @@ async function check(page: Page, item: PageCase, url: string, lang: string): Pro
 	const status = response?.status() ?? 0;
 	if (status !== (item.status ?? 200)) problems.push({ url: where, what: `HTTP ${status}` });
 	const htmlLang = await page.locator('html').getAttribute('lang');
-	if (htmlLang !== lang) problems.push({ url: where, what: `html lang="${htmlLang}"` });
+	if (htmlLang !== lang)
+		problems.push({ url: where, what: `html lang="${htmlLang}" (cookies: ${await page.evaluate(() => document.cookie)})` });
 	for (const what of await headingProblems(page)) problems.push({ url: where, what });
 	const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
 	for (const v of results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-		const targets = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ');
+		const targets = v.nodes
+			.slice(0, 3)
+			.map((n) => n.target.join(' '))
+			.join(' | ');
 		problems.push({ url: where, what: `${v.impact} ${v.id}: ${v.help} — ${targets}` });
 	}
 	return problems;
@@ -65,7 +73,9 @@ test.describe('accessibility', () => {
 					const url = typeof item.url === 'string' ? item.url : await item.url({ page, browser, baseURL: baseURL! });
 					problems.push(...(await check(page, item, url, lang)));
 				}
-				test.info().annotations.push({ type: 'pages', description: mine.map((m) => m.route + (m.label ? ` (${m.label})` : '')).join(', ') });
+				test
+					.info()
+					.annotations.push({ type: 'pages', description: mine.map((m) => m.route + (m.label ? ` (${m.label})` : '')).join(', ') });
 				expect(problems).toEqual([]);
 			});
 		}

@@ -10,12 +10,21 @@ const COURSE = 'information-security';
  * A generated staff account that has not yet tried this course's quiz this year, found over HTTP (the
  * demo history is random; the scripted demo learner and the accounts other suites use are left alone).
  */
-async function freshStaff(playwright: { request: { newContext: (o: { baseURL: string }) => Promise<APIRequestContext> } }, baseURL: string, course: string, from: number): Promise<string> {
+async function freshStaff(
+	playwright: { request: { newContext: (o: { baseURL: string }) => Promise<APIRequestContext> } },
+	baseURL: string,
+	course: string,
+	from: number
+): Promise<string> {
 	for (let n = from; n < from + 60; n++) {
 		const username = `G${n}`;
 		const request = await playwright.request.newContext({ baseURL });
 		try {
-			const login = await request.post('/login', { form: { username, password: DEMO_PASSWORD }, headers: { origin: baseURL, accept: 'text/html' }, maxRedirects: 0 });
+			const login = await request.post('/login', {
+				form: { username, password: DEMO_PASSWORD },
+				headers: { origin: baseURL, accept: 'text/html' },
+				maxRedirects: 0
+			});
 			if (login.status() !== 303) continue;
 			const quiz = await (await request.get(`/courses/${course}/quiz`)).text();
 			const overview = await (await request.get(`/courses/${course}`)).text();
@@ -72,12 +81,15 @@ async function expectHeadingOutline(page: Page): Promise<void> {
 	const levels = await page.locator('main :is(h1, h2, h3, h4, h5, h6)').evaluateAll((els) => els.map((el) => Number(el.tagName[1])));
 	expect(levels.filter((l) => l === 1)).toHaveLength(1);
 	expect(levels[0]).toBe(1);
-	for (let i = 1; i < levels.length; i++) expect(levels[i], `heading h${levels[i]} after h${levels[i - 1]}`).toBeLessThanOrEqual(levels[i - 1] + 1);
+	for (let i = 1; i < levels.length; i++)
+		expect(levels[i], `heading h${levels[i]} after h${levels[i - 1]}`).toBeLessThanOrEqual(levels[i - 1] + 1);
 }
 
 async function expectNoSeriousAxe(page: Page): Promise<void> {
 	const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-	expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+	expect(
+		results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target}`)
+	).toEqual([]);
 }
 
 test.describe('keyboard only', () => {

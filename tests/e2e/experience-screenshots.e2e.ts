@@ -44,7 +44,12 @@ test.describe('README screenshots', () => {
 	for (const shot of SHOTS) {
 		test(shot.name, async ({ browser, baseURL }) => {
 			for (const size of SIZES) {
-				const context = await browser.newContext({ baseURL, locale: 'zh-CN', viewport: { width: size.width, height: size.height }, deviceScaleFactor: 1 });
+				const context = await browser.newContext({
+					baseURL,
+					locale: 'zh-CN',
+					viewport: { width: size.width, height: size.height },
+					deviceScaleFactor: 1
+				});
 				const page = await context.newPage();
 				await signIn(page, shot.user);
 				const url = typeof shot.url === 'string' ? shot.url : await shot.url(page);
@@ -54,7 +59,11 @@ test.describe('README screenshots', () => {
 				// Nothing wider than the screen: the layout holds down to a phone.
 				const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 				expect(overflow, `${shot.name} at ${size.width} px scrolls sideways`).toBeLessThanOrEqual(0);
-				if (shot.show) await page.locator(shot.show).first().evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 140));
+				if (shot.show)
+					await page
+						.locator(shot.show)
+						.first()
+						.evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 140));
 				const file = path.join(OUT, `${shot.name}-${size.name}.png`);
 				await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
 				expect(statSync(file).size).toBeGreaterThan(5_000);
@@ -84,7 +93,13 @@ test('every page fits a 360 px wide phone without scrolling sideways, and passes
 			if (overflow > 0) wide.push(`${url} (${role}): ${overflow} px too wide`);
 			// On a phone, wide tables scroll: the scrolling region must be reachable from the keyboard.
 			const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
-			for (const v of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) wide.push(`${url} (${role}): ${v.id} ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}`);
+			for (const v of axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
+				wide.push(
+					`${url} (${role}): ${v.id} ${v.nodes
+						.slice(0, 2)
+						.map((n) => n.target.join(' '))
+						.join(' | ')}`
+				);
 		}
 		await context.close();
 	}

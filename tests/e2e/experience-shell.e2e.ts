@@ -49,13 +49,23 @@ test.describe('language', () => {
 		await page.goto('/me');
 		const assigned = page.locator('section', { has: page.getByRole('heading', { name: '指派给我的课程' }) });
 		await expect(assigned.locator('tbody td').first()).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日/);
-		await expect(page.locator('section', { has: page.getByRole('heading', { name: '我的证书' }) }).locator('li').first()).toContainText(/\d{4}年\d{1,2}月\d{1,2}日/);
+		await expect(
+			page
+				.locator('section', { has: page.getByRole('heading', { name: '我的证书' }) })
+				.locator('li')
+				.first()
+		).toContainText(/\d{4}年\d{1,2}月\d{1,2}日/);
 
 		await context.addCookies([{ name: 'govlearn_locale', value: 'en', url: baseURL! }]);
 		await page.goto('/me');
 		const assignedEn = page.locator('section', { has: page.getByRole('heading', { name: 'Assigned to me' }) });
 		await expect(assignedEn.locator('tbody td').first()).toHaveText(/^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{1,2}, \d{4}/);
-		await expect(page.locator('section', { has: page.getByRole('heading', { name: 'My certificates' }) }).locator('li').first()).toContainText(/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}/);
+		await expect(
+			page
+				.locator('section', { has: page.getByRole('heading', { name: 'My certificates' }) })
+				.locator('li')
+				.first()
+		).toContainText(/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* \d{1,2}, \d{4}/);
 	});
 });
 
@@ -67,7 +77,8 @@ test.describe('first minute', () => {
 		const demo = page.locator('.demo-box');
 		await expect(demo.getByRole('heading', { name: '演示账号' })).toBeVisible();
 		await expect(demo).toContainText('govlearn-demo');
-		for (const name of ['admin', 'trainer', 'hr', 'hr-east', 'learner']) await expect(demo.locator('code', { hasText: new RegExp(`^${name}$`) })).toBeVisible();
+		for (const name of ['admin', 'trainer', 'reviewer', 'hr', 'hr-east', 'learner'])
+			await expect(demo.locator('code', { hasText: new RegExp(`^${name}$`) })).toBeVisible();
 	});
 });
 

@@ -4,15 +4,22 @@
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Browser } from '@playwright/test';
 import { signIn } from './helpers';
-import { PAGES, pageRoutes, type PageCase } from './experience-pages';
+import { PAGES, pageRoutes } from './experience-pages';
 
 const BUDGET = 60 * 1024;
 const LEARNER_ROUTE = /^\/\((learner|public)\)\//;
 
 /** The learner's (or a visitor's) view of every page of the learner area. */
-const cases = PAGES.filter((p) => LEARNER_ROUTE.test(p.route) && (p.roles.includes('learner') || p.roles.includes('anonymous')) && !p.status);
+const cases = PAGES.filter(
+	(p) => LEARNER_ROUTE.test(p.route) && (p.roles.includes('learner') || p.roles.includes('anonymous')) && !p.status
+);
 
-async function measure(browser: Browser, baseURL: string, storageState: Awaited<ReturnType<import('@playwright/test').BrowserContext['storageState']>> | undefined, url: string) {
+async function measure(
+	browser: Browser,
+	baseURL: string,
+	storageState: Awaited<ReturnType<import('@playwright/test').BrowserContext['storageState']>> | undefined,
+	url: string
+) {
 	const context = await browser.newContext({ baseURL, storageState, locale: 'zh-CN' });
 	const page = await context.newPage();
 	const scripts = new Map<string, number>();
@@ -23,14 +30,19 @@ async function measure(browser: Browser, baseURL: string, storageState: Awaited<
 		const type = response.request().resourceType();
 		const u = new URL(response.url());
 		if (type === 'font' || /\.(woff2?|ttf|otf|eot)$/.test(u.pathname)) fonts.push(u.pathname);
-		if (type === 'script' || u.pathname.endsWith('.js')) pending.push(response.body().then((b) => void scripts.set(u.pathname, gzipSync(b).length)));
+		if (type === 'script' || u.pathname.endsWith('.js'))
+			pending.push(response.body().then((b) => void scripts.set(u.pathname, gzipSync(b).length)));
 		if (type === 'stylesheet') pending.push(response.text().then((t) => void css.push(t)));
 	});
 	const response = await page.goto(url, { waitUntil: 'networkidle' });
 	expect(response?.status(), url).toBe(200);
 	await Promise.all(pending);
 	const images = await page.locator('main img').count();
-	const unsized = await page.locator('img').evaluateAll((imgs) => imgs.filter((img) => !img.getAttribute('width') || !img.getAttribute('height')).map((img) => img.getAttribute('src')));
+	const unsized = await page
+		.locator('img')
+		.evaluateAll((imgs) =>
+			imgs.filter((img) => !img.getAttribute('width') || !img.getAttribute('height')).map((img) => img.getAttribute('src'))
+		);
 	const inlineFonts = (await page.content()).includes('@font-face') || css.some((t) => t.includes('@font-face'));
 	await context.close();
 	return { total: [...scripts.values()].reduce((a, b) => a + b, 0), files: scripts.size, fonts, unsized, inlineFonts, images };
@@ -57,7 +69,8 @@ test('every learner page ships at most 60 KB of gzipped JavaScript, no fonts, si
 	}
 	const lessonWithImage = await measure(browser, baseURL!, signedIn, '/courses/smart-government-basics/from-e-government');
 	expect(lessonWithImage.images, 'the lesson has a figure').toBeGreaterThan(0);
-	if (lessonWithImage.unsized.length) problems.push(`lesson with a figure: images without width/height ${lessonWithImage.unsized.join(', ')}`);
+	if (lessonWithImage.unsized.length)
+		problems.push(`lesson with a figure: images without width/height ${lessonWithImage.unsized.join(', ')}`);
 
 	const table = rows.map((r) => `${r.page.padEnd(44)} ${String(r.kb).padStart(5)} KB  (${r.files} files)`).join('\n');
 	console.log(`gzipped JavaScript per learner page, cold cache:\n${table}`);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { DEMO_PASSWORD } from './helpers';
+import { DEMO_PASSWORD, useLanguage } from './helpers';
 
 /** Signs in through the form once the page is hydrated (hydration would clear a value typed earlier). */
 async function signIn(page: Page, username: string) {
@@ -20,7 +20,15 @@ async function signIn(page: Page, username: string) {
 async function audit(page: Page, label: string) {
 	const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
 	const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	expect(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)).toEqual([]);
+	expect(
+		bad.map(
+			(v) =>
+				`${label}: ${v.id} (${v.impact}) ${v.nodes
+					.map((n) => n.target.join(' '))
+					.slice(0, 3)
+					.join(' | ')}`
+		)
+	).toEqual([]);
 }
 
 async function download(page: Page, link: ReturnType<Page['locator']>) {
@@ -74,7 +82,9 @@ test.describe('HR insights', () => {
 		const count = await boxes.count();
 		expect(count).toBeGreaterThan(0);
 		for (let i = 0; i < count; i++) await boxes.nth(i).check();
-		const titles = (await page.getByRole('group', { name: '该能力相关课程' }).locator('label strong').allTextContents()).map((t) => t.trim());
+		const titles = (await page.getByRole('group', { name: '该能力相关课程' }).locator('label strong').allTextContents()).map((t) =>
+			t.trim()
+		);
 		await page.getByLabel('截止日期').fill(isoIn(21));
 		await page.getByRole('button', { name: `布置给${department}` }).click();
 		await expect(page.getByRole('status')).toContainText(`已向${department}布置 ${count} 门课程`);
@@ -147,7 +157,11 @@ test.describe('HR insights', () => {
 		await city.goto('/insights/completion');
 		const outside = (await city.getByRole('link', { name: '市政府办公室' }).getAttribute('href'))!.match(/departments\/(\d+)/)![1];
 		await city.goto(`/insights/departments/${outside}`);
-		const outsider = (await city.getByRole('table', { name: '市政府办公室人员' }).locator('tbody tr th a').first().getAttribute('href'))!.match(/people\/(\d+)/)![1];
+		const outsider = (await city
+			.getByRole('table', { name: '市政府办公室人员' })
+			.locator('tbody tr th a')
+			.first()
+			.getAttribute('href'))!.match(/people\/(\d+)/)![1];
 		await cityContext.close();
 
 		await signIn(page, 'hr-east');
@@ -170,24 +184,39 @@ test.describe('HR insights', () => {
 		}
 		const own = await page.request.get('/insights/export.csv?view=staff');
 		expect(own.status()).toBe(200);
-		expect(own.headers()['content-disposition']).toMatch(/^attachment; filename="govlearn-staff-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''/);
+		expect(own.headers()['content-disposition']).toMatch(
+			/^attachment; filename="govlearn-staff-\d{4}-\d{2}-\d{2}\.csv"; filename\*=UTF-8''/
+		);
 	});
 
 	for (const user of ['learner', 'trainer']) {
 		test(`a ${user} gets 403 on every insights page and export`, async ({ page }) => {
 			await signIn(page, user);
-			for (const path of ['/insights', '/insights/completion', '/insights/skills', '/insights/trend', '/insights/departments/1', '/insights/people/1', '/insights/skills/1/data-sharing', '/insights/export.csv?view=completion', '/insights/export.xlsx?view=skills']) {
+			for (const path of [
+				'/insights',
+				'/insights/completion',
+				'/insights/skills',
+				'/insights/trend',
+				'/insights/departments/1',
+				'/insights/people/1',
+				'/insights/skills/1/data-sharing',
+				'/insights/export.csv?view=completion',
+				'/insights/export.xlsx?view=skills'
+			]) {
 				const response = await page.request.get(path);
 				expect(response.status(), path).toBe(403);
 			}
-			const post = await page.request.post('/insights/skills/1/data-sharing', { form: { dueDate: isoIn(10), course: 'open-government-data' }, headers: { origin: new URL(page.url()).origin } });
+			const post = await page.request.post('/insights/skills/1/data-sharing', {
+				form: { dueDate: isoIn(10), course: 'open-government-data' },
+				headers: { origin: new URL(page.url()).origin }
+			});
 			expect(post.status()).toBe(403);
 		});
 	}
 
-	test('pages pass axe in English too', async ({ page, context }) => {
+	test('pages pass axe in English too', async ({ page }) => {
 		await signIn(page, 'hr');
-		await context.addCookies([{ name: 'govlearn_locale', value: 'en', url: page.url() }]);
+		await useLanguage(page, 'en');
 		for (const path of ['/insights', '/insights/completion', '/insights/skills', '/insights/trend']) {
 			await page.goto(path);
 			await expect(page.locator('html')).toHaveAttribute('lang', 'en');

@@ -129,18 +129,34 @@ test.describe('nothing leaks', () => {
 		const html = (await catalogue?.text()) ?? '';
 		for (const slug of drafts) {
 			expect(html).not.toContain(`/courses/${slug}`);
-			const lesson = readdirSync(courseDir(slug)).find((f) => /^\d+-.*\.zh-CN\.md$/.test(f))!.replace(/^\d+-/, '').replace('.zh-CN.md', '');
+			const lesson = readdirSync(courseDir(slug))
+				.find((f) => /^\d+-.*\.zh-CN\.md$/.test(f))!
+				.replace(/^\d+-/, '')
+				.replace('.zh-CN.md', '');
 			for (const url of [`/courses/${slug}`, `/courses/${slug}/${lesson}`, `/courses/${slug}/quiz`]) {
 				expect((await page.request.get(url)).status(), url).toBe(404);
 			}
-			expect((await page.request.post(`/courses/${slug}/quiz?/start`, { headers: { origin: new URL(page.url()).origin, accept: 'text/html' }, form: {} })).status()).toBe(404);
+			expect(
+				(
+					await page.request.post(`/courses/${slug}/quiz?/start`, {
+						headers: { origin: new URL(page.url()).origin, accept: 'text/html' },
+						form: {}
+					})
+				).status()
+			).toBe(404);
 		}
 	});
 
 	test('learner pages ship at most 60 KB of gzipped JavaScript', async ({ page }) => {
 		await signIn(page, 'G10007');
 		const sizes: Record<string, number> = {};
-		for (const url of ['/me', '/courses', '/courses/smart-government-basics', '/courses/smart-government-basics/from-e-government', '/courses/smart-government-basics/quiz']) {
+		for (const url of [
+			'/me',
+			'/courses',
+			'/courses/smart-government-basics',
+			'/courses/smart-government-basics/from-e-government',
+			'/courses/smart-government-basics/quiz'
+		]) {
 			const scripts = new Set<string>();
 			const listener = (response: { url(): string }) => {
 				const u = new URL(response.url());

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { parseQuiz, type QuizQuestion } from '../../src/lib/server/content/quiz';
+import { parseQuiz, type QuizQuestion } from '../../src/lib/server/quiz/parse';
 
 const COURSES = path.resolve('content/courses');
 

@@ -84,7 +84,10 @@ test.describe('learning with JavaScript', () => {
 		const code = await completeCourse(page, { search: '数据辅助', title: '用数据辅助决策', slug: 'data-for-decisions', lessons: 4 });
 		await switchUser(page, 'learner');
 		await page.goto('/me');
-		await expect(page.locator('section', { hasText: '我的证书' }).getByRole('link', { name: '用数据辅助决策' })).toHaveAttribute('href', `/certificates/${code}`);
+		await expect(page.locator('section', { hasText: '我的证书' }).getByRole('link', { name: '用数据辅助决策' })).toHaveAttribute(
+			'href',
+			`/certificates/${code}`
+		);
 	});
 
 	test('/me shows assigned courses with their status, hours and suggestions', async ({ page }) => {
@@ -98,11 +101,14 @@ test.describe('learning with JavaScript', () => {
 		await expect(page.getByRole('progressbar').first()).toBeVisible();
 		await expect(page.getByRole('heading', { name: '为你推荐' })).toBeVisible();
 		// "Continue" goes to the first unfinished lesson of the course in progress.
-		await page.locator('section', { hasText: '继续上次的学习' }).getByRole('link', { name: /智慧政府/ }).click();
+		await page
+			.locator('section', { hasText: '继续上次的学习' })
+			.getByRole('link', { name: /智慧政府/ })
+			.click();
 		await expect(page.getByText('第 3 课，共 4 课')).toBeVisible();
 	});
 
-	test('a blank answer is queried once, and a learner cannot open someone else\'s attempt', async ({ page }) => {
+	test("a blank answer is queried once, and a learner cannot open someone else's attempt", async ({ page }) => {
 		await signIn(page, 'learner');
 		await page.goto('/courses/open-government-data/quiz');
 		await page.getByRole('button', { name: /开始测验|再次作答/ }).click();

@@ -1,17 +1,27 @@
 // The short version of `npm run test:reliability`, for `npm test`: two app servers from the built app
 // on a scratch Postgres cluster, started at the same moment on an empty database; a few seconds of
 // virtual learners without loss; an app server SIGKILLed mid-load; Postgres stopped and started mid-load.
+import { port } from '../helpers/ports';
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import { e2eBuildDir } from '../reliability/app';
-import { createLearners, crashDuringLoad, environment, loadWithoutLoss, postgresRestartDuringLoad, severalServers, type Environment } from '../reliability/scenarios';
+import { Client, formInputs } from '../reliability/http';
+import {
+	createLearners,
+	crashDuringLoad,
+	environment,
+	loadWithoutLoss,
+	postgresRestartDuringLoad,
+	severalServers,
+	type Environment
+} from '../reliability/scenarios';
 
 let env: Environment;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-	env = await environment({ buildDir: e2eBuildDir(), pgPort: 4277, appPorts: [4264, 4265], database: 'cluster' });
+	env = await environment({ buildDir: e2eBuildDir(), pgPort: port(4277), appPorts: [port(4264), port(4265)], database: 'cluster' });
 });
 
 test.afterAll(async () => {
@@ -24,6 +34,47 @@ test('two app servers started at once on an empty database share sessions and th
 	console.log('several servers:', JSON.stringify(outcome.figures));
 	expect(outcome.problems).toEqual([]);
 	expect(outcome.figures).toMatchObject({ servers: 2, contentSyncedBy: 1, sessionAcross: true, throttledAcross: true });
+});
+
+test('a course published on one app server is what learners get on the other, at once and without a restart', async () => {
+	test.setTimeout(120_000);
+	const [a, b] = env.servers.map((s) => s.url);
+	const course = '/studio/edit/smart-government-basics';
+	const lesson = '01-from-e-government.zh-CN.md';
+	const marker = `两台服务器之间的发布测试 ${Date.now()}`;
+	const trainer = new Client(a);
+	const reviewer = new Client(a);
+	const learner = new Client(b);
+	for (const [client, name] of [
+		[trainer, 'trainer'],
+		[reviewer, 'reviewer'],
+		// Not `learner`: the test before this one throttles that account on purpose.
+		[learner, 'G10020']
+	] as const)
+		expect((await client.signIn(name, 'govlearn-demo')).status).toBe(303);
+	expect((await learner.get('/courses/smart-government-basics/from-e-government')).text).not.toContain(marker);
+
+	// The trainer edits a lesson and submits it on server A …
+	await trainer.post(`${course}?/start`, {});
+	const revision = formInputs((await trainer.get(course)).text, '?/submit')!.find((i) => i.name === 'revision')!.value;
+	const file = (await trainer.get(`${course}/file/${lesson}`)).text;
+	const text = /<textarea id="text"[^>]*>([\s\S]*?)<\/textarea>/
+		.exec(file)![1]
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&amp;/g, '&');
+	expect((await trainer.post(`${course}/file/${lesson}?/save`, { revision, text: `${text}\n${marker}\n` })).status).toBe(200);
+	expect((await trainer.post(`${course}?/submit`, { revision })).status).toBe(200);
+	// … the reviewer publishes it on server A, and a learner on server B reads it straight away.
+	const approving = Date.now();
+	expect((await reviewer.post(`${course}?/approve`, { revision, comment: '' })).status).toBe(200);
+	const published = Date.now();
+	let seenAfter: number | undefined;
+	while (seenAfter === undefined && Date.now() - published < 30_000) {
+		if ((await learner.get('/courses/smart-government-basics/from-e-government')).text.includes(marker)) seenAfter = Date.now() - published;
+	}
+	console.log(`publish on A took ${published - approving} ms; seen by a learner on B ${seenAfter} ms later`);
+	expect(seenAfter).toBeDefined();
 });
 
 test('learners on both servers lose no submission (short load)', async () => {

@@ -13,7 +13,7 @@ if (process.env.E2E_SKIP_BUILD !== '1') {
 	});
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
-const port = process.env.E2E_PORT ?? '4173';
+const port = process.env.E2E_PORT ?? String(4173 + Number(process.env.TEST_PORT_OFFSET ?? 0));
 process.env.PORT = port;
 process.env.ORIGIN = `http://localhost:${port}`;
 process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), 'govlearn-e2e-'));

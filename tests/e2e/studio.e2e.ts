@@ -41,7 +41,7 @@ test.describe('trainer studio', () => {
 		await expect(draftRow.getByRole('cell').nth(2)).toHaveText('3');
 		await expect(draftRow.getByRole('cell').nth(3)).toHaveText('10');
 
-		await draftRow.getByRole('link').click();
+		await draftRow.getByRole('link').first().click();
 		await expect(page).toHaveURL(new RegExp(`/studio/courses/${DRAFT}$`));
 		await page.getByRole('link', { name: 'English' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText('Using AI Assistants Well in Government Work (draft)');
@@ -77,7 +77,12 @@ test.describe('trainer studio', () => {
 		await expect(stats.getByRole('columnheader', { name: /区分度|Discrimination/ })).toBeVisible();
 		const options = first.getByRole('table').nth(1);
 		await expect(options.getByRole('row')).toHaveCount(5);
-		await expect(options.getByRole('row').filter({ hasText: /正确|Right/ }).first()).toBeVisible();
+		await expect(
+			options
+				.getByRole('row')
+				.filter({ hasText: /正确|Right/ })
+				.first()
+		).toBeVisible();
 	});
 
 	test('a trainer assigns a course to a department, sees which assignment applies, edits and ends it', async ({ page, baseURL }) => {
@@ -96,10 +101,13 @@ test.describe('trainer studio', () => {
 		// The demo learner works in EAST-GSC: the assignment covers at least them.
 		expect(Number(await row.getByRole('cell').nth(4).textContent())).toBeGreaterThan(0);
 
-		await page.locator('#explain-person').fill('learner');
+		// Trainers ask by department (a person's name and completions are for administrators) and see counts.
+		await expect(page.locator('#explain-person')).toHaveCount(0);
+		await page.locator('#explain-department').selectOption(east!);
 		await page.getByRole('button', { name: /查看适用情况|Show which applies/ }).click();
 		const explanation = page.locator('.explain-result');
 		await expect(explanation).toContainText(/学习任务|applies/);
+		await expect(explanation).toContainText(/本部门：\d+ 人中有 \d+ 人已在本周期完成|In this department: \d+ of \d+ people/);
 		const applying = explanation.getByRole('row').filter({ hasText: 'EAST-GSC' }).filter({ hasText: '2030-06-30' });
 		await expect(applying).toContainText(/适用|Applies/);
 		await expect(applying).toContainText(/直接分配给本部门|assigned to this department itself/);
@@ -109,7 +117,10 @@ test.describe('trainer studio', () => {
 		await expect(page).toHaveURL(/\/studio\/assignments\/\d+$/);
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(/编辑学习任务|Edit assignment/);
 		// The date picker cannot produce 30 February; the server must refuse it all the same.
-		const refused = await page.request.post(`${new URL(page.url()).pathname}?/update`, { form: { dueDate: '2030-02-30', recurrence: 'none' }, headers: { origin: baseURL!, accept: 'text/html' } });
+		const refused = await page.request.post(`${new URL(page.url()).pathname}?/update`, {
+			form: { dueDate: '2030-02-30', recurrence: 'none' },
+			headers: { origin: baseURL!, accept: 'text/html' }
+		});
 		expect(refused.status()).toBe(400);
 		await page.reload();
 		await expect(page.locator('#dueDate')).toHaveValue('2030-06-30');
@@ -146,7 +157,11 @@ test.describe('trainer studio', () => {
 		await page.locator('#file').setInputFiles('tests/fixtures/gift/broken.gift');
 		await page.getByRole('button', { name: /^(转换|Convert)$/ }).click();
 		await expect(page.getByRole('alert')).toContainText('line 4, column 1');
-		await page.locator('#file').setInputFiles({ name: 'photo.gift', mimeType: 'application/octet-stream', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff, 0xfe, 0x00]) });
+		await page.locator('#file').setInputFiles({
+			name: 'photo.gift',
+			mimeType: 'application/octet-stream',
+			buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0xff, 0xfe, 0x00])
+		});
 		await page.getByRole('button', { name: /^(转换|Convert)$/ }).click();
 		await expect(page.getByRole('alert')).toContainText(/UTF-8|binary/);
 	});
@@ -159,9 +174,22 @@ test('studio pages have no serious or critical accessibility violations and one 
 		expect(await page.locator('h1').count(), where).toBe(1);
 		const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
 		for (const v of results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'))
-			problems.push(`${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`);
+			problems.push(
+				`${where}: ${v.id} ${v.nodes
+					.map((n) => n.target.join(' '))
+					.slice(0, 3)
+					.join(' | ')}`
+			);
 	};
-	for (const path of ['/studio', `/studio/courses/${DRAFT}?lang=en`, `/studio/courses/${DRAFT}/lessons/checking-output?lang=zh-CN`, `/studio/courses/${DRAFT}/quiz?lang=en`, `/studio/courses/${PUBLISHED}/analysis`, '/studio/assignments?person=learner', '/studio/import']) {
+	for (const path of [
+		'/studio',
+		`/studio/courses/${DRAFT}?lang=en`,
+		`/studio/courses/${DRAFT}/lessons/checking-output?lang=zh-CN`,
+		`/studio/courses/${DRAFT}/quiz?lang=en`,
+		`/studio/courses/${PUBLISHED}/analysis`,
+		'/studio/assignments?person=learner',
+		'/studio/import'
+	]) {
 		await page.goto(path);
 		await sweep(path);
 	}
@@ -204,8 +232,12 @@ test.describe('studio access', () => {
 				for (const accept of ['text/html', 'application/json']) {
 					const response = await page.request.post(path, { form, headers: { origin: baseURL!, accept }, maxRedirects: 0 });
 					// An enhanced (JSON) action answers with an error result; either way nothing runs.
-					const body = accept === 'application/json' ? ((await response.json().catch(() => ({}))) as { type?: string; status?: number }) : {};
-					expect(response.status() === 403 || (body.type === 'error' && body.status === 403), `POST ${path} (${accept}): ${response.status()} ${JSON.stringify(body)}`).toBe(true);
+					const body =
+						accept === 'application/json' ? ((await response.json().catch(() => ({}))) as { type?: string; status?: number }) : {};
+					expect(
+						response.status() === 403 || (body.type === 'error' && body.status === 403),
+						`POST ${path} (${accept}): ${response.status()} ${JSON.stringify(body)}`
+					).toBe(true);
 				}
 			}
 			const html = await (await page.request.get(`/studio/courses/${DRAFT}/quiz`)).text();

@@ -41,6 +41,9 @@ export async function testDatabase(): Promise<Connection> {
 /** Empties every table (between tests), keeping the migrations. */
 export async function resetDatabase(): Promise<void> {
 	const conn = current ?? (await testDatabase());
-	const [row] = await rows<{ tables: string | null }>(conn.db, sql`select string_agg(format('%I', tablename), ', ') as tables from pg_tables where schemaname = 'public'`);
+	const [row] = await rows<{ tables: string | null }>(
+		conn.db,
+		sql`select string_agg(format('%I', tablename), ', ') as tables from pg_tables where schemaname = 'public'`
+	);
 	if (row?.tables) await conn.db.execute(sql.raw(`truncate ${row.tables} restart identity cascade`));
 }

@@ -11,7 +11,9 @@ let counter = 0;
 const next = () => ++counter;
 
 /** A department under `parent` (or a root), with its materialised path. */
-export async function createDepartment(opts: { code?: string; nameZh?: string; nameEn?: string; parent?: { id: number; path: string; depth: number } } = {}) {
+export async function createDepartment(
+	opts: { code?: string; nameZh?: string; nameEn?: string; parent?: { id: number; path: string; depth: number } } = {}
+) {
 	const n = next();
 	const [row] = await db
 		.insert(schema.department)

@@ -44,13 +44,19 @@ describe('activation links', () => {
 
 	it('only one of two simultaneous submissions of the same link succeeds', async () => {
 		const { token } = await pendingAccount();
-		const results = await Promise.all([activation.activate(token, GOOD_PASSWORD, GOOD_PASSWORD), activation.activate(token, 'second-choice-12', 'second-choice-12')]);
+		const results = await Promise.all([
+			activation.activate(token, GOOD_PASSWORD, GOOD_PASSWORD),
+			activation.activate(token, 'second-choice-12', 'second-choice-12')
+		]);
 		expect(results.filter((r) => r.ok)).toHaveLength(1);
 	});
 
 	it('refuses an expired link and changes nothing', async () => {
 		const { id, token } = await pendingAccount();
-		await db.update(schema.activationToken).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(schema.activationToken.tokenHash, hashToken(token)));
+		await db
+			.update(schema.activationToken)
+			.set({ expiresAt: new Date(Date.now() - 1000) })
+			.where(eq(schema.activationToken.tokenHash, hashToken(token)));
 		expect(await activation.check(token)).toEqual({ status: 'expired' });
 		expect(await activation.activate(token, GOOD_PASSWORD, GOOD_PASSWORD)).toEqual({ ok: false, problem: 'expired' });
 		const [u] = await db.select().from(schema.user).where(eq(schema.user.id, id));
@@ -71,6 +77,33 @@ describe('activation links', () => {
 		expect((await activation.check(token)).status).toBe('valid');
 	});
 
+	it('refuses the employee number, the name, the app’s name and the demo password, without spending the link', async () => {
+		const dept = await createDepartment({ code: 'WEST-GSC' });
+		const { token } = await users.create({
+			username: 'T1003',
+			displayName: 'Zhang San',
+			email: null,
+			departmentId: dept.id,
+			roles: ['learner']
+		});
+		for (const [password, problem] of [
+			['T1003 2024', 'personal'],
+			['t1003-2024', 'personal'],
+			['zhang san', 'personal'],
+			['ZhangSan1', 'personal'],
+			['San Zhang', 'personal'],
+			['GovLearn', 'known'],
+			['govlearn 2026', 'known'],
+			['政务数字能力学院', 'known'],
+			['govlearn-demo', 'known'],
+			['GOVLEARN-DEMO', 'known']
+		] as const)
+			expect(await activation.activate(token, password, password), password).toEqual({ ok: false, problem });
+		expect((await activation.check(token)).status).toBe('valid');
+		// A password that merely contains the name is the person's choice.
+		expect((await activation.activate(token, 'zhang san walks to work', 'zhang san walks to work')).ok).toBe(true);
+	});
+
 	it('a deactivated account cannot be activated through its old link', async () => {
 		const { id, token } = await pendingAccount();
 		const admin = await createUser({ department: { id: (await db.select().from(schema.department))[0].id }, roles: ['admin'] });
@@ -89,7 +122,16 @@ describe('account administration', () => {
 		const a = await createSession(person.id, person.roles);
 		const b = await createSession(person.id, person.roles);
 		const [course] = await db.select().from(schema.course).limit(1);
-		await db.insert(schema.completion).values({ userId: person.id, courseId: course.id, year: 2026, departmentId: dept.id, hours: 2, score: 90, contentVersion: 'v', certificateCode: 'C-1' });
+		await db.insert(schema.completion).values({
+			userId: person.id,
+			courseId: course.id,
+			year: 2026,
+			departmentId: dept.id,
+			hours: 2,
+			score: 90,
+			contentVersion: 'v',
+			certificateCode: 'C-1'
+		});
 
 		await users.deactivate(person.id, admin.id);
 		expect(await validateSessionToken(a.token)).toBeNull();
@@ -149,7 +191,9 @@ describe('account administration', () => {
 		const { id, dept } = await pendingAccount();
 		const [u] = await db.select().from(schema.user).where(eq(schema.user.id, id));
 		expect([u.status, u.passwordHash]).toEqual(['pending', null]);
-		await expect(users.create({ username: 'N1', displayName: 'x', email: null, departmentId: dept.id, roles: [] })).rejects.toMatchObject({ code: 'username_taken' });
+		await expect(users.create({ username: 'N1', displayName: 'x', email: null, departmentId: dept.id, roles: [] })).rejects.toMatchObject({
+			code: 'username_taken'
+		});
 	});
 
 	it('edits name, email and department, refusing a deactivated department', async () => {
@@ -160,13 +204,19 @@ describe('account administration', () => {
 		const person = await createUser({ department: a, displayName: '旧名' });
 		await users.updateProfile(person.id, { displayName: '新名', email: 'x@example.gov.cn', departmentId: b.id });
 		expect(await users.get(person.id)).toMatchObject({ displayName: '新名', email: 'x@example.gov.cn', department: { code: 'B' } });
-		await expect(users.updateProfile(person.id, { displayName: '新名', email: null, departmentId: closed.id })).rejects.toMatchObject({ code: 'bad_target' });
+		await expect(users.updateProfile(person.id, { displayName: '新名', email: null, departmentId: closed.id })).rejects.toMatchObject({
+			code: 'bad_target'
+		});
 	});
 
 	it('searches by employee number (any case) or name prefix, 50 a page', async () => {
 		const dept = await createDepartment();
 		await db.insert(schema.user).values(
-			Array.from({ length: 120 }, (_, i) => ({ username: `G${String(i).padStart(4, '0')}`, displayName: i % 2 ? `王${i}` : `李${i}`, departmentId: dept.id }))
+			Array.from({ length: 120 }, (_, i) => ({
+				username: `G${String(i).padStart(4, '0')}`,
+				displayName: i % 2 ? `王${i}` : `李${i}`,
+				departmentId: dept.id
+			}))
 		);
 		const first = await users.search({ q: 'g00' });
 		expect(first.total).toBe(100);

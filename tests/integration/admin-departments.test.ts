@@ -18,8 +18,12 @@ describe('department tree', () => {
 		const child = await departments.create({ code: 'EAST', nameZh: '东城区', nameEn: 'East', parentId: root });
 		const d = (await byCode()).get('EAST')!;
 		expect(d).toMatchObject({ id: child, parentId: root, path: `/${root}/${child}/`, depth: 1 });
-		await expect(departments.create({ code: 'EAST', nameZh: '重复', nameEn: 'Dup', parentId: root })).rejects.toMatchObject({ code: 'code_taken' });
-		await expect(departments.update(child, { code: 'CITY', nameZh: '东城区', nameEn: 'East' })).rejects.toMatchObject({ code: 'code_taken' });
+		await expect(departments.create({ code: 'EAST', nameZh: '重复', nameEn: 'Dup', parentId: root })).rejects.toMatchObject({
+			code: 'code_taken'
+		});
+		await expect(departments.update(child, { code: 'CITY', nameZh: '东城区', nameEn: 'East' })).rejects.toMatchObject({
+			code: 'code_taken'
+		});
 		await departments.update(child, { code: 'EAST', nameZh: '东城区人民政府', nameEn: 'East District' });
 		expect((await byCode()).get('EAST')).toMatchObject({ nameZh: '东城区人民政府', nameEn: 'East District' });
 		const [entry] = await db.select().from(schema.auditLog).where(eq(schema.auditLog.action, 'department.update'));
@@ -71,7 +75,9 @@ describe('department tree', () => {
 
 		// Nothing moves into a deactivated department; it cannot be a new parent either.
 		await expect(departments.deactivate(east.id, unit.id)).rejects.toMatchObject({ code: 'bad_target' });
-		await expect(departments.create({ code: 'X', nameZh: 'X', nameEn: 'X', parentId: unit.id })).rejects.toMatchObject({ code: 'parent_inactive' });
+		await expect(departments.create({ code: 'X', nameZh: 'X', nameEn: 'X', parentId: unit.id })).rejects.toMatchObject({
+			code: 'parent_inactive'
+		});
 
 		await departments.reactivate(unit.id);
 		expect((await byCode()).get('EAST-1')?.active).toBe(true);

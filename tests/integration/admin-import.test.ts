@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as staffImport from '../../src/lib/server/admin/import';
@@ -69,9 +70,9 @@ describe('reading staff files', () => {
 		const parsed = await parseImportFile(fixture('staff.xlsx'), 'staff.xlsx');
 		expect(parsed.format).toBe('xlsx');
 		expect(parsed.rows).toEqual([
-			{ row: 2, username: '40001', name: '陈一', department: 'EAST-GSC', email: 'chen1@example.gov.cn', roles: '' },
-			{ row: 4, username: 'X40002', name: '林二', department: 'WEST-GSC', email: '', roles: 'trainer' },
-			{ row: 5, username: 'X40003', name: '黄三', department: 'EAST-GSC', email: 'not-an-email', roles: '' }
+			{ row: 2, username: '40001', name: '陈一', department: 'EAST-GSC', email: 'chen1@example.gov.cn', roles: '', status: '' },
+			{ row: 4, username: 'X40002', name: '林二', department: 'WEST-GSC', email: '', roles: 'trainer', status: '' },
+			{ row: 5, username: 'X40003', name: '黄三', department: 'EAST-GSC', email: 'not-an-email', roles: '', status: '' }
 		]);
 	});
 
@@ -127,7 +128,9 @@ describe('preview', () => {
 
 	it('reports a deactivated department and an invalid employee number', async () => {
 		const { city } = await org();
-		await createDepartment({ code: 'OLD', parent: city }).then((d) => db.update(schema.department).set({ active: false }).where(eq(schema.department.id, d.id)));
+		await createDepartment({ code: 'OLD', parent: city }).then((d) =>
+			db.update(schema.department).set({ active: false }).where(eq(schema.department.id, d.id))
+		);
 		const file = new TextEncoder().encode('username,name,department\nA 1,甲,EAST-GSC\nA2,乙,OLD\n');
 		const batchId = await staffImport.preview(file, 'x.csv', null);
 		expect((await staffImport.batchErrors(batchId)).map((e) => [e.row, e.kind])).toEqual([
@@ -173,7 +176,7 @@ describe('apply', () => {
 			expect(days).toBeLessThanOrEqual(14);
 		}
 		const csv = staffImport.linksCsv('https://learn.example.gov.cn', result.created);
-		expect(csv.startsWith('\ufeffusername,name,link\n')).toBe(true);
+		expect(csv.startsWith('\ufeffusername,name,link\r\n')).toBe(true);
 		expect(csv).toContain(`G3002,𠮷田花子,https://learn.example.gov.cn/activate/${result.created[1].token}`);
 		expect((await staffImport.getBatch(batch.id))?.status).toBe('applied');
 		await expect(staffImport.apply(batch.id, batch.fileHash, null)).rejects.toMatchObject({ code: 'import_applied' });
@@ -207,7 +210,10 @@ describe('apply', () => {
 		const [updated] = await db.select().from(schema.user).where(eq(schema.user.id, existing.id));
 		expect(updated).toMatchObject({ displayName: '李小红', departmentId: west.id, status: 'active', roles: ['learner', 'trainer'] });
 		expect(updated.passwordHash).not.toBeNull();
-		const [entry] = await db.select().from(schema.auditLog).where(eq(schema.auditLog.targetId, String(existing.id)));
+		const [entry] = await db
+			.select()
+			.from(schema.auditLog)
+			.where(eq(schema.auditLog.targetId, String(existing.id)));
 		expect(entry.action).toBe('user.update');
 		expect(entry.before).toMatchObject({ name: '李小红(旧)', departmentId: east.id });
 		expect(entry.after).toMatchObject({ name: '李小红', departmentId: west.id });
@@ -285,7 +291,11 @@ describe('the import:users command', () => {
 		try {
 			const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, GOVLEARN_QUIET_LOG: '1' };
 			delete env.DATABASE_URL;
-			const run = promisify(execFile)(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/import-users.ts', 'tests/fixtures/import/staff-gb18030.csv', '--dry-run'], { env });
+			const run = promisify(execFile)(
+				process.execPath,
+				['node_modules/tsx/dist/cli.mjs', 'scripts/import-users.ts', 'tests/fixtures/import/staff-gb18030.csv', '--dry-run'],
+				{ env }
+			);
 			const { stdout } = await run.catch((e: { stdout: string; code: number }) => {
 				expect(e.code).toBe(1); // errors: every department code is unknown in an empty database
 				return e;
@@ -298,4 +308,44 @@ describe('the import:users command', () => {
 			rmSync(dataDir, { recursive: true, force: true });
 		}
 	}, 120_000);
+});
+
+describe('the CSV downloads', () => {
+	const formulas = ['=HYPERLINK("https://evil.example","activate")', '+1+cmd|/c calc', '-2+3', '@SUM(A1)', '\t=1+1', '\r=1+1'];
+	const cells = (csv: string) => parse(csv.replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
+
+	it('activation links, first and reissued: a name that is a formula stays text next to the link', async () => {
+		await org();
+		const file = new TextEncoder().encode(
+			'username,name,department\n' + formulas.map((f, i) => `F${i + 1},"${f.replace(/"/g, '""')}",EAST-GSC`).join('\n') + '\n'
+		);
+		const batchId = await staffImport.preview(file, 'formulas.csv', null);
+		expect(await staffImport.batchErrors(batchId)).toEqual([]);
+		const batch = (await staffImport.getBatch(batchId))!;
+		const { created } = await staffImport.apply(batchId, batch.fileHash, null);
+		const reissued = await staffImport.reissueLinks(batchId, null);
+		for (const accounts of [created, reissued]) {
+			const [header, ...lines] = cells(staffImport.linksCsv('https://learn.example.gov.cn', accounts));
+			expect(header).toEqual(['username', 'name', 'link']);
+			expect(lines).toHaveLength(formulas.length);
+			for (const [username, name, link] of lines) {
+				const original = accounts.find((a) => a.username === username)!.name;
+				expect(name).toBe(`'${original}`);
+				expect(link).toMatch(/^https:\/\/learn\.example\.gov\.cn\/activate\//);
+			}
+		}
+	});
+
+	it('import errors: a value that is a formula stays text, the row number stays a number', async () => {
+		await org();
+		const file = new TextEncoder().encode('username,name,department\nA1,甲,=cmd|"/c calc"!A0\nA2,乙,@SUM(1)\n');
+		const batchId = await staffImport.preview(file, 'bad.csv', null);
+		const csv = staffImport.errorsCsv(await staffImport.batchErrors(batchId), (e) => e.kind);
+		const [header, ...lines] = cells(csv);
+		expect(header).toEqual(['row', 'column', 'value', 'problem']);
+		expect(lines).toEqual([
+			['2', 'department', `'=cmd|"/c calc"!A0`, 'unknown_department'],
+			['3', 'department', "'@SUM(1)", 'unknown_department']
+		]);
+	});
 });

@@ -7,8 +7,10 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useLibrary } from '../../src/lib/server/content';
 import { db, schema } from '../../src/lib/server/db';
 import * as learning from '../../src/lib/server/learning';
+import * as quiz from '../../src/lib/server/quiz';
 import { resetDatabase, testDatabase } from '../helpers/db';
 import { createDepartment, createUser, syncLibrary } from '../helpers/factories';
+import { insertRandomAttempt } from '../helpers/activity';
 
 beforeAll(async () => {
 	await testDatabase();
@@ -56,16 +58,42 @@ async function expected() {
 		.map(([key, v]) => {
 			const [userId, courseId] = key.split('|');
 			const u = person.get(Number(userId))!;
-			return { userId: Number(userId), courseId, departmentId: u.departmentId, staff: u.status !== 'inactive', lastActivityAt: maxOf(v.activity), lastCompletedAt: maxOf(v.completed) };
+			return {
+				userId: Number(userId),
+				courseId,
+				departmentId: u.departmentId,
+				staff: u.status !== 'inactive',
+				lastActivityAt: maxOf(v.activity),
+				lastCompletedAt: maxOf(v.completed)
+			};
 		})
 		.filter((r) => r.lastActivityAt !== null || r.lastCompletedAt !== null)
 		.sort((p, q) => p.userId - q.userId || p.courseId.localeCompare(q.courseId));
 
-	const first = new Map<string, { userId: number; courseId: string; competencyId: string; attemptedAt: number; pointsEarned: number; pointsPossible: number; answers: number }>();
+	const first = new Map<
+		string,
+		{
+			userId: number;
+			courseId: string;
+			competencyId: string;
+			attemptedAt: number;
+			pointsEarned: number;
+			pointsPossible: number;
+			answers: number;
+		}
+	>();
 	for (const a of answers) {
 		if (a.attemptNo !== 1) continue;
 		const key = `${a.userId}|${a.courseId}|${a.competencyId}`;
-		const cur = first.get(key) ?? { userId: a.userId, courseId: a.courseId, competencyId: a.competencyId, attemptedAt: a.answeredAt.getTime(), pointsEarned: 0, pointsPossible: 0, answers: 0 };
+		const cur = first.get(key) ?? {
+			userId: a.userId,
+			courseId: a.courseId,
+			competencyId: a.competencyId,
+			attemptedAt: a.answeredAt.getTime(),
+			pointsEarned: 0,
+			pointsPossible: 0,
+			answers: 0
+		};
 		cur.attemptedAt = Math.min(cur.attemptedAt, a.answeredAt.getTime());
 		cur.pointsEarned += a.pointsEarned;
 		cur.pointsPossible += a.pointsPossible;
@@ -104,7 +132,19 @@ const COMPETENCIES = ['k1', 'k2', 'k3'];
 async function catalogue() {
 	for (const [i, id] of COMPETENCIES.entries()) await db.insert(schema.competency).values({ id, nameZh: id, nameEn: id, position: i });
 	for (const [i, id] of COURSES.entries()) {
-		await db.insert(schema.course).values({ id, slug: id, position: i, titleZh: id, titleEn: id, hours: 1, competencies: [COMPETENCIES[i]], level: 'basic', passScore: 60, attemptLimit: 99, contentVersion: 'v1' });
+		await db.insert(schema.course).values({
+			id,
+			slug: id,
+			position: i,
+			titleZh: id,
+			titleEn: id,
+			hours: 1,
+			competencies: [COMPETENCIES[i]],
+			level: 'basic',
+			passScore: 60,
+			attemptLimit: 99,
+			contentVersion: 'v1'
+		});
 	}
 }
 
@@ -128,7 +168,11 @@ describe('rollups equal a recomputation from the raw records', () => {
 					.insert(schema.enrollment)
 					.values({ userId: r.pick(users), courseId: r.pick(COURSES), startedAt: moment(), lastSeenAt: moment() })
 					.onConflictDoUpdate({ target: [schema.enrollment.userId, schema.enrollment.courseId], set: { lastSeenAt: moment() } }),
-			() => db.update(schema.enrollment).set({ lastSeenAt: moment() }).where(eq(schema.enrollment.userId, r.pick(users))),
+			() =>
+				db
+					.update(schema.enrollment)
+					.set({ lastSeenAt: moment() })
+					.where(eq(schema.enrollment.userId, r.pick(users))),
 			() => db.delete(schema.enrollment).where(sql`user_id = ${r.pick(users)} and course_id = ${r.pick(COURSES)}`),
 			// lessons, several in one statement
 			() =>
@@ -136,7 +180,11 @@ describe('rollups equal a recomputation from the raw records', () => {
 					.insert(schema.lessonProgress)
 					.values([1, 2, 3].map((n) => ({ userId: r.pick(users), courseId: r.pick(COURSES), lessonSlug: `l${n}`, completedAt: moment() })))
 					.onConflictDoNothing(),
-			() => db.update(schema.lessonProgress).set({ completedAt: moment() }).where(sql`user_id = ${r.pick(users)}`),
+			() =>
+				db
+					.update(schema.lessonProgress)
+					.set({ completedAt: moment() })
+					.where(sql`user_id = ${r.pick(users)}`),
 			() => db.delete(schema.lessonProgress).where(sql`user_id = ${r.pick(users)} and lesson_slug = ${`l${r.int(1, 3)}`}`),
 			// an attempt with its answers (first or later), or a change to one
 			async () => {
@@ -147,26 +195,37 @@ describe('rollups equal a recomputation from the raw records', () => {
 					.from(schema.quizAttempt)
 					.where(sql`user_id = ${userId} and course_id = ${courseId}`);
 				const at = moment();
-				const [attempt] = await db
-					.insert(schema.quizAttempt)
-					.values({ userId, courseId, attemptNo: Number(no), year: 2026, contentVersion: 'v1', locale: 'en', slots: [], startedAt: at, submittedAt: at })
-					.returning();
-				await db.insert(schema.attemptAnswer).values(
-					Array.from({ length: r.int(1, 4) }, (_, i) => {
-						const earned = r.int(0, 2);
-						return { attemptId: attempt.id, questionId: `q${i}`, courseId, userId, competencyId: r.pick(COMPETENCIES), attemptNo: Number(no), contentVersion: 'v1', keyHash: 'k', locale: 'en', pointsPossible: 2, pointsEarned: earned, correct: earned === 2, response: [1], answeredAt: new Date(at.getTime() + i * 1000) };
-					})
-				);
+				await insertRandomAttempt(r, { userId, courseId, attemptNo: Number(no), at, competencies: COMPETENCIES, answerGapMs: 1000 });
 			},
-			() => db.update(schema.quizAttempt).set({ startedAt: moment() }).where(sql`id = (select min(id) from quiz_attempt where user_id = ${r.pick(users)})`),
-			() => db.update(schema.quizAttempt).set({ score: r.int(0, 100), passed: r.chance(0.5) }).where(sql`user_id = ${r.pick(users)}`),
-			() => db.update(schema.attemptAnswer).set({ pointsEarned: r.int(0, 2) }).where(sql`user_id = ${r.pick(users)} and question_id = 'q0'`),
+			() =>
+				db
+					.update(schema.quizAttempt)
+					.set({ startedAt: moment() })
+					.where(sql`id = (select min(id) from quiz_attempt where user_id = ${r.pick(users)})`),
+			() =>
+				db
+					.update(schema.quizAttempt)
+					.set({ score: r.int(0, 100), passed: r.chance(0.5) })
+					.where(sql`user_id = ${r.pick(users)}`),
+			() =>
+				db
+					.update(schema.attemptAnswer)
+					.set({ pointsEarned: r.int(0, 2) })
+					.where(sql`user_id = ${r.pick(users)} and question_id = 'q0'`),
 			() => db.delete(schema.attemptAnswer).where(sql`user_id = ${r.pick(users)} and question_id = 'q1'`),
 			async () => {
 				const userId = r.pick(users);
-				await db.delete(schema.attemptAnswer).where(sql`attempt_id in (select id from quiz_attempt where user_id = ${userId} and attempt_no = 1)`);
-				await db.delete(schema.completion).where(sql`attempt_id in (select id from quiz_attempt where user_id = ${userId} and attempt_no = 1)`);
-				await db.delete(schema.quizAttempt).where(sql`user_id = ${userId} and attempt_no = 1 and not exists (select 1 from quiz_attempt q2 where q2.user_id = quiz_attempt.user_id and q2.course_id = quiz_attempt.course_id and q2.attempt_no > 1)`);
+				await db
+					.delete(schema.attemptAnswer)
+					.where(sql`attempt_id in (select id from quiz_attempt where user_id = ${userId} and attempt_no = 1)`);
+				await db
+					.delete(schema.completion)
+					.where(sql`attempt_id in (select id from quiz_attempt where user_id = ${userId} and attempt_no = 1)`);
+				await db
+					.delete(schema.quizAttempt)
+					.where(
+						sql`user_id = ${userId} and attempt_no = 1 and not exists (select 1 from quiz_attempt q2 where q2.user_id = quiz_attempt.user_id and q2.course_id = quiz_attempt.course_id and q2.attempt_no > 1)`
+					);
 			},
 			// completions, revocations, reinstatement, deletion
 			async () => {
@@ -175,17 +234,47 @@ describe('rollups equal a recomputation from the raw records', () => {
 				const at = moment();
 				await db
 					.insert(schema.completion)
-					.values({ userId, courseId: r.pick(COURSES), completedAt: at, year: r.pick([2025, 2026]), departmentId: u.departmentId, hours: 1, score: 90, contentVersion: 'v1', certificateCode: `c${++certificate}` })
+					.values({
+						userId,
+						courseId: r.pick(COURSES),
+						completedAt: at,
+						year: r.pick([2025, 2026]),
+						departmentId: u.departmentId,
+						hours: 1,
+						score: 90,
+						contentVersion: 'v1',
+						certificateCode: `c${++certificate}`
+					})
 					.onConflictDoNothing();
 			},
-			() => db.update(schema.completion).set({ revokedAt: new Date() }).where(sql`id = (select min(id) from completion where user_id = ${r.pick(users)} and revoked_at is null)`),
-			() => db.update(schema.completion).set({ revokedAt: null }).where(sql`user_id = ${r.pick(users)}`),
+			() =>
+				db
+					.update(schema.completion)
+					.set({ revokedAt: new Date() })
+					.where(sql`id = (select min(id) from completion where user_id = ${r.pick(users)} and revoked_at is null)`),
+			() =>
+				db
+					.update(schema.completion)
+					.set({ revokedAt: null })
+					.where(sql`user_id = ${r.pick(users)}`),
 			() => db.delete(schema.completion).where(sql`id = (select max(id) from completion where user_id = ${r.pick(users)})`),
 			// people move and change status, one at a time and all at once
-			() => db.update(schema.user).set({ departmentId: r.pick(depts).id }).where(eq(schema.user.id, r.pick(users))),
-			() => db.update(schema.user).set({ status: r.pick(['active', 'pending', 'inactive'] as const) }).where(eq(schema.user.id, r.pick(users))),
+			() =>
+				db
+					.update(schema.user)
+					.set({ departmentId: r.pick(depts).id })
+					.where(eq(schema.user.id, r.pick(users))),
+			() =>
+				db
+					.update(schema.user)
+					.set({ status: r.pick(['active', 'pending', 'inactive'] as const) })
+					.where(eq(schema.user.id, r.pick(users))),
 			() => db.update(schema.user).set({ departmentId: sql`case when id % 2 = 0 then ${r.pick(depts).id} else department_id end` }),
-			() => db.update(schema.user).set({ displayName: 'renamed' }).where(eq(schema.user.id, r.pick(users)))
+			() =>
+				db
+					.update(schema.user)
+					.set({ displayName: 'renamed' })
+					.where(eq(schema.user.id, r.pick(users)))
 		];
 
 		for (let step = 1; step <= 240; step++) {
@@ -196,11 +285,21 @@ describe('rollups equal a recomputation from the raw records', () => {
 		// Bulk: more people in one statement than the per-person locks handle (the table-lock path).
 		const many = await db
 			.insert(schema.user)
-			.values(Array.from({ length: 300 }, (_, i) => ({ username: `bulk${i}`, displayName: `b${i}`, departmentId: depts[i % depts.length].id })))
+			.values(
+				Array.from({ length: 300 }, (_, i) => ({ username: `bulk${i}`, displayName: `b${i}`, departmentId: depts[i % depts.length].id }))
+			)
 			.returning({ id: schema.user.id });
-		await db.insert(schema.enrollment).values(many.map((u, i) => ({ userId: u.id, courseId: COURSES[i % 3], startedAt: moment(), lastSeenAt: moment() })));
-		await db.update(schema.user).set({ departmentId: depts[0].id, status: 'inactive' }).where(sql`username like 'bulk%'`);
-		await db.update(schema.enrollment).set({ lastSeenAt: new Date(base) }).where(sql`user_id in (select id from "user" where username like 'bulk%')`);
+		await db
+			.insert(schema.enrollment)
+			.values(many.map((u, i) => ({ userId: u.id, courseId: COURSES[i % 3], startedAt: moment(), lastSeenAt: moment() })));
+		await db
+			.update(schema.user)
+			.set({ departmentId: depts[0].id, status: 'inactive' })
+			.where(sql`username like 'bulk%'`);
+		await db
+			.update(schema.enrollment)
+			.set({ lastSeenAt: new Date(base) })
+			.where(sql`user_id in (select id from "user" where username like 'bulk%')`);
 		await expectExact('after bulk statements');
 
 		await db.execute(sql`truncate lesson_progress`);
@@ -211,7 +310,10 @@ describe('rollups equal a recomputation from the raw records', () => {
 		await catalogue();
 		const root = await createDepartment({ code: 'R' });
 		const other = await createDepartment({ parent: root });
-		const users = [(await createUser({ department: root, password: null })).id, (await createUser({ department: root, password: null })).id];
+		const users = [
+			(await createUser({ department: root, password: null })).id,
+			(await createUser({ department: root, password: null })).id
+		];
 		const r = random(42);
 		const at = (n: number) => new Date(Date.UTC(2026, 2, 1) + n * 3_600_000);
 		let n = 0;
@@ -221,9 +323,28 @@ describe('rollups equal a recomputation from the raw records', () => {
 			await db.transaction(async (tx) => {
 				const k = ++n;
 				if (i % 4 === 0) await tx.insert(schema.lessonProgress).values({ userId, courseId, lessonSlug: `l${i}`, completedAt: at(k) });
-				else if (i % 4 === 1) await tx.insert(schema.enrollment).values({ userId, courseId, startedAt: at(k), lastSeenAt: at(k) }).onConflictDoUpdate({ target: [schema.enrollment.userId, schema.enrollment.courseId], set: { lastSeenAt: at(k) } });
-				else if (i % 4 === 2) await tx.insert(schema.completion).values({ userId, courseId, completedAt: at(k), year: 2000 + i, departmentId: root.id, hours: 1, score: 90, contentVersion: 'v1', certificateCode: `cc${i}` });
-				else await tx.update(schema.user).set({ departmentId: r.chance(0.5) ? other.id : root.id }).where(eq(schema.user.id, userId));
+				else if (i % 4 === 1)
+					await tx
+						.insert(schema.enrollment)
+						.values({ userId, courseId, startedAt: at(k), lastSeenAt: at(k) })
+						.onConflictDoUpdate({ target: [schema.enrollment.userId, schema.enrollment.courseId], set: { lastSeenAt: at(k) } });
+				else if (i % 4 === 2)
+					await tx.insert(schema.completion).values({
+						userId,
+						courseId,
+						completedAt: at(k),
+						year: 2000 + i,
+						departmentId: root.id,
+						hours: 1,
+						score: 90,
+						contentVersion: 'v1',
+						certificateCode: `cc${i}`
+					});
+				else
+					await tx
+						.update(schema.user)
+						.set({ departmentId: r.chance(0.5) ? other.id : root.id })
+						.where(eq(schema.user.id, userId));
 				await tx.execute(sql`select pg_sleep(0.01)`);
 			});
 		});
@@ -239,10 +360,10 @@ describe('rollups equal a recomputation from the raw records', () => {
 		const user = await createUser({ department: dept, password: null });
 		await learning.startCourse(user.id, course);
 		for (const l of learning.visibleLessons(course)) await learning.markLessonDone(user.id, course, l.slug);
-		const started = await learning.startAttempt(user.id, course, 'en');
+		const started = await quiz.startAttempt(user.id, course, 'en');
 		expect(started.ok).toBe(true);
 		if (!started.ok) return;
-		await learning.submitAttempt(user.id, course, started.attemptId, {}, 'en');
+		await quiz.submitAttempt(user.id, course, started.attemptId, {}, 'en');
 		await expectExact('after the learning flow');
 		const [row] = await db.select().from(schema.insightFirstAttempt).where(eq(schema.insightFirstAttempt.userId, user.id));
 		expect(row).toMatchObject({ courseId: course.id, pointsEarned: 0 });

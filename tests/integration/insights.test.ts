@@ -61,7 +61,12 @@ async function course(id: string, competencies: string[], hours: number, positio
 	});
 }
 
-async function assign(courseId: string, department: { id: number }, dueDate: string, opts: { recurrence?: 'none' | 'yearly'; required?: boolean; ended?: boolean; createdAt?: Date } = {}) {
+async function assign(
+	courseId: string,
+	department: { id: number },
+	dueDate: string,
+	opts: { recurrence?: 'none' | 'yearly'; required?: boolean; ended?: boolean; createdAt?: Date } = {}
+) {
 	await db.insert(schema.assignment).values({
 		courseId,
 		departmentId: department.id,
@@ -97,7 +102,17 @@ async function attempt(userId: number, courseId: string, at: Date, answers: [str
 	attemptNo.set(key, no);
 	const [a] = await db
 		.insert(schema.quizAttempt)
-		.values({ userId, courseId, attemptNo: no, year: at.getUTCFullYear(), contentVersion: 'v1', locale: 'zh-CN', slots: [], startedAt: at, submittedAt: at })
+		.values({
+			userId,
+			courseId,
+			attemptNo: no,
+			year: at.getUTCFullYear(),
+			contentVersion: 'v1',
+			locale: 'zh-CN',
+			slots: [],
+			startedAt: at,
+			submittedAt: at
+		})
 		.returning();
 	await db.insert(schema.attemptAnswer).values(
 		answers.map(([competencyId, earned], i) => ({
@@ -206,14 +221,36 @@ async function buildOrg(seed = 7): Promise<Org> {
 		for (const courseId of ['c1', 'c2', 'c3']) {
 			const roll = r.next();
 			if (roll < 0.3) continue;
-			await db.insert(schema.enrollment).values({ userId: p.id, courseId, startedAt: thisYear(r.int(1, 40)), lastSeenAt: thisYear(r.int(40, 60)) });
-			if (roll > 0.45) await db.insert(schema.lessonProgress).values({ userId: p.id, courseId, lessonSlug: 'l1', completedAt: thisYear(r.int(40, 60)) });
+			await db
+				.insert(schema.enrollment)
+				.values({ userId: p.id, courseId, startedAt: thisYear(r.int(1, 40)), lastSeenAt: thisYear(r.int(40, 60)) });
+			if (roll > 0.45)
+				await db.insert(schema.lessonProgress).values({ userId: p.id, courseId, lessonSlug: 'l1', completedAt: thisYear(r.int(40, 60)) });
 			if (roll > 0.55) {
 				const comps = courseId === 'c1' ? ['k1', 'k1', 'k2'] : courseId === 'c2' ? ['k2', 'k2'] : ['k3', 'k3', 'k3'];
-				await attempt(p.id, courseId, thisYear(r.int(60, 70)), comps.map((k) => [k, r.int(0, 2)]));
-				if (roll > 0.7) await attempt(p.id, courseId, thisYear(r.int(70, 75)), comps.map((k) => [k, 2]));
+				await attempt(
+					p.id,
+					courseId,
+					thisYear(r.int(60, 70)),
+					comps.map((k) => [k, r.int(0, 2)])
+				);
+				if (roll > 0.7)
+					await attempt(
+						p.id,
+						courseId,
+						thisYear(r.int(70, 75)),
+						comps.map((k) => [k, 2])
+					);
 			}
-			if (roll > 0.65) await complete(p.id, courseId, thisYear(r.int(75, 95)), p.dept.id, courseId === 'c1' ? 2 : courseId === 'c2' ? 1.5 : 3, r.chance(0.1));
+			if (roll > 0.65)
+				await complete(
+					p.id,
+					courseId,
+					thisYear(r.int(75, 95)),
+					p.dept.id,
+					courseId === 'c1' ? 2 : courseId === 'c2' ? 1.5 : 3,
+					r.chance(0.1)
+				);
 		}
 	}
 
@@ -238,7 +275,21 @@ async function buildOrg(seed = 7): Promise<Org> {
 	await complete(outsider.id, 'c1', thisYear(50), b1.id, 2);
 
 	await db.insert(schema.setting).values({ key: 'annual_target_hours', value: '3' });
-	return { root, a, a1, a2, b, b1, c, hr: { id: hr.id, username: hr.username }, hrA: { id: hrA.id, username: hrA.username }, mover, recurring, outsider, today: t };
+	return {
+		root,
+		a,
+		a1,
+		a2,
+		b,
+		b1,
+		c,
+		hr: { id: hr.id, username: hr.username },
+		hrA: { id: hrA.id, username: hrA.username },
+		mover,
+		recurring,
+		outsider,
+		today: t
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,7 +327,12 @@ function model(data: Raw, today: string) {
 		const dept = deptById.get(deptId)!;
 		const candidates = data.assignments
 			.filter((a) => a.courseId === courseId && a.endedAt === null && dept.path.startsWith(deptById.get(a.departmentId)!.path))
-			.sort((x, y) => deptById.get(y.departmentId)!.depth - deptById.get(x.departmentId)!.depth || y.createdAt.getTime() - x.createdAt.getTime() || y.id - x.id);
+			.sort(
+				(x, y) =>
+					deptById.get(y.departmentId)!.depth - deptById.get(x.departmentId)!.depth ||
+					y.createdAt.getTime() - x.createdAt.getTime() ||
+					y.id - x.id
+			);
 		return candidates[0];
 	};
 
@@ -285,7 +341,9 @@ function model(data: Raw, today: string) {
 		if (!a) return undefined;
 		const due = currentDue(a.dueDate, a.recurrence, today);
 		const periodStart = a.recurrence === 'yearly' ? new Date(`${due.slice(0, 4)}-01-01T00:00:00Z`) : null;
-		const done = data.completions.some((c) => c.userId === userId && c.courseId === courseId && c.revokedAt === null && (!periodStart || c.completedAt >= periodStart));
+		const done = data.completions.some(
+			(c) => c.userId === userId && c.courseId === courseId && c.revokedAt === null && (!periodStart || c.completedAt >= periodStart)
+		);
 		const active =
 			data.enrollments.some((e) => e.userId === userId && e.courseId === courseId) ||
 			data.lessons.some((l) => l.userId === userId && l.courseId === courseId) ||
@@ -372,7 +430,9 @@ describe('figures recomputed from the raw rows', () => {
 			.filter((d) => x.inSubtree(d.id, org.root.id))
 			.flatMap((d) => ['k1', 'k2', 'k3'].map((k, position) => ({ d, k, position, m: x.mastery(d.id, k) })))
 			.filter((c) => !c.m.suppressed && c.m.mastery !== null)
-			.sort((p, q) => p.m.mastery! - q.m.mastery! || q.m.people! - p.m.people! || p.d.code.localeCompare(q.d.code) || p.position - q.position)
+			.sort(
+				(p, q) => p.m.mastery! - q.m.mastery! || q.m.people! - p.m.people! || p.d.code.localeCompare(q.d.code) || p.position - q.position
+			)
 			.slice(0, 5);
 		expect(cells.length).toBeGreaterThan(0);
 		expect(got.gaps.map((g) => [g.departmentCode, g.competencyId, g.people])).toEqual(cells.map((c) => [c.d.code, c.k, c.m.people]));
@@ -400,7 +460,9 @@ describe('figures recomputed from the raw rows', () => {
 		expect(matrix.rows[0].cells.c3.assigned).toBe(0);
 		// The parent is the sum of its children and its own staff: nobody is counted twice.
 		const [root, a, a1, a2] = matrix.rows;
-		expect(a.cells.c1.assigned).toBe(a1.cells.c1.assigned + a2.cells.c1.assigned + x.staff.filter((u) => u.departmentId === org.a.id).length);
+		expect(a.cells.c1.assigned).toBe(
+			a1.cells.c1.assigned + a2.cells.c1.assigned + x.staff.filter((u) => u.departmentId === org.a.id).length
+		);
 		const ownRoot = x.staff.filter((u) => u.departmentId === org.root.id).length * 2; // c1 and c2 are required there
 		expect(root.total.assigned).toBe(matrix.rows.filter((r) => r.level === 1).reduce((s, r) => s + r.total.assigned, 0) + ownRoot);
 	});
@@ -472,7 +534,9 @@ describe('figures recomputed from the raw rows', () => {
 		expect(skills.competencies.map((k) => k.id)).toEqual(['k3']);
 		const future = await insights.heatmap(await ctxFor(org.root, { from: '2999-01-01' }));
 		expect(future.rows[0].cells.k1).toMatchObject({ people: 0, mastery: null });
-		const period = await insights.overview(await ctxFor(org.root, { from: `${Number(org.today.slice(0, 4)) - 1}-01-01`, to: `${Number(org.today.slice(0, 4)) - 1}-12-31` }));
+		const period = await insights.overview(
+			await ctxFor(org.root, { from: `${Number(org.today.slice(0, 4)) - 1}-01-01`, to: `${Number(org.today.slice(0, 4)) - 1}-12-31` })
+		);
 		expect(period.hours.year).toBeNull();
 		expect(period.hours.total).toBeCloseTo(3.5, 6); // the recurring person's two completions last year
 	});
@@ -517,7 +581,15 @@ describe('drill-down', () => {
 		}
 		const record = await insights.personRecord(ctx, org.mover.id);
 		// Completed in B1, reported in A1 now; the record keeps where it was earned.
-		expect(record!.completions).toEqual([expect.objectContaining({ courseId: 'c1', hours: 2, certificateCode: expect.any(String), departmentName: org.b1.nameEn, revoked: false })]);
+		expect(record!.completions).toEqual([
+			expect.objectContaining({
+				courseId: 'c1',
+				hours: 2,
+				certificateCode: expect.any(String),
+				departmentName: org.b1.nameEn,
+				revoked: false
+			})
+		]);
 		expect(record!.figures.mastery.k1).toEqual({ competencyId: 'k1', earned: 0, possible: 4, mastery: 0 });
 	});
 });
@@ -533,22 +605,26 @@ describe('the HR scope', () => {
 		expect(matrix.rows.map((r) => r.code)).toEqual(['A', 'A1', 'A2']);
 		expect(matrix.rows[0].cells.c2).toEqual(x.counts(org.a.id, 'c2'));
 		// Outside: the filter, a drill-down, a person, a gap cell, an export with a person.
-		await expect(ctxFor(org.a, { department: org.b.id })).rejects.toMatchObject({ status: 404 });
-		await expect(ctxFor(org.a, { department: org.root.id })).rejects.toMatchObject({ status: 404 });
-		await expect(ctxFor(org.a, { department: 999999 })).rejects.toMatchObject({ status: 404 });
+		await expect(ctxFor(org.a, { department: org.b.id })).rejects.toMatchObject({ kind: 'not-found' });
+		await expect(ctxFor(org.a, { department: org.root.id })).rejects.toMatchObject({ kind: 'not-found' });
+		await expect(ctxFor(org.a, { department: 999999 })).rejects.toMatchObject({ kind: 'not-found' });
 		expect(await insights.personRecord(ctx, org.outsider.id)).toBeUndefined();
 		expect(await insights.gapCell(ctx, org.b1.id, 'k1')).toBeUndefined();
 		expect(await insights.exportTable(ctx, 'record', org.outsider.id)).toBeUndefined();
 		const exported = await text(insights.csvStream((await insights.exportTable(ctx, 'staff'))!));
-		const usernames = new Set((await db.select().from(schema.user)).filter((u) => x.inSubtree(u.departmentId, org.a.id) && u.status !== 'inactive').map((u) => u.username));
+		const usernames = new Set(
+			(await db.select().from(schema.user))
+				.filter((u) => x.inSubtree(u.departmentId, org.a.id) && u.status !== 'inactive')
+				.map((u) => u.username)
+		);
 		const lines = parse(exported.slice(1)) as string[][];
 		expect(new Set(lines.slice(1).map((l) => l[0]))).toEqual(usernames);
 	});
 
 	it('refuses bad filters with a 400', async () => {
 		const org = await buildOrg();
-		await expect(ctxFor(org.root, { course: 'nope' })).rejects.toMatchObject({ status: 400 });
-		await expect(ctxFor(org.root, { competency: 'nope' })).rejects.toMatchObject({ status: 400 });
+		await expect(ctxFor(org.root, { course: 'nope' })).rejects.toMatchObject({ kind: 'invalid' });
+		await expect(ctxFor(org.root, { competency: 'nope' })).rejects.toMatchObject({ kind: 'invalid' });
 		expect(() => insights.parseFilters(new URLSearchParams('from=2026-02-30'))).toThrow();
 		expect(() => insights.parseFilters(new URLSearchParams('from=2026-03-01&to=2026-02-01'))).toThrow();
 		expect(() => insights.parseFilters(new URLSearchParams('department=abc'))).toThrow();
@@ -578,7 +654,9 @@ describe('remediation', () => {
 		const due = isoDay(new Date(Date.now() + 20 * DAY));
 		const result = await insights.remediate(ctx, org.hr, org.c.id, 'k2', { dueDate: due, courses: ['c1', 'c2'] });
 		expect(result).toMatchObject({ ok: true, courses: ['c1', 'c2'] });
-		const learner = (await db.select().from(schema.user).where(eq(schema.user.departmentId, org.c.id))).find((u) => u.status !== 'inactive')!;
+		const learner = (await db.select().from(schema.user).where(eq(schema.user.departmentId, org.c.id))).find(
+			(u) => u.status !== 'inactive'
+		)!;
 		const seen = await rows<{ course_id: string; due: string; assigned_department_id: number }>(
 			db,
 			sql`select course_id, to_char(current_due, 'YYYY-MM-DD') as due, assigned_department_id from govlearn_user_assignment where user_id = ${learner.id} and course_id in ('c1', 'c2') order by course_id`
@@ -596,12 +674,30 @@ describe('remediation', () => {
 		const org = await buildOrg();
 		const ctxA = await ctxFor(org.a);
 		const due = isoDay(new Date(Date.now() + 20 * DAY));
-		expect(await insights.remediate(ctxA, org.hrA, org.b1.id, 'k2', { dueDate: due, courses: ['c2'] })).toEqual({ ok: false, reason: 'not-found' });
-		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: due, courses: ['c3'] })).toEqual({ ok: false, reason: 'unknown-course' });
-		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: due, courses: [] })).toEqual({ ok: false, reason: 'no-courses' });
-		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: '2020-01-01', courses: ['c2'] })).toEqual({ ok: false, reason: 'due-past' });
-		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: 'soon', courses: ['c2'] })).toEqual({ ok: false, reason: 'due-date' });
-		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k1', { dueDate: due, courses: ['c4'] })).toEqual({ ok: false, reason: 'unknown-course' });
+		expect(await insights.remediate(ctxA, org.hrA, org.b1.id, 'k2', { dueDate: due, courses: ['c2'] })).toEqual({
+			ok: false,
+			reason: 'not-found'
+		});
+		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: due, courses: ['c3'] })).toEqual({
+			ok: false,
+			reason: 'unknown-course'
+		});
+		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: due, courses: [] })).toEqual({
+			ok: false,
+			reason: 'no-courses'
+		});
+		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: '2020-01-01', courses: ['c2'] })).toEqual({
+			ok: false,
+			reason: 'due-past'
+		});
+		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k2', { dueDate: 'soon', courses: ['c2'] })).toEqual({
+			ok: false,
+			reason: 'due-date'
+		});
+		expect(await insights.remediate(ctxA, org.hrA, org.a1.id, 'k1', { dueDate: due, courses: ['c4'] })).toEqual({
+			ok: false,
+			reason: 'unknown-course'
+		});
 		const [{ n }] = await rows<{ n: number }>(db, sql`select count(*)::int as n from assignment`);
 		expect(Number(n)).toBe(7);
 		expect((await db.select().from(schema.auditLog)).length).toBe(0);
@@ -667,6 +763,34 @@ describe('exports', () => {
 		expect(lines[1][3]).toBe('c1');
 	});
 
+	it('a name that is a formula stays text in CSV and XLSX; a negative number stays a number', async () => {
+		const formulas = ['=HYPERLINK("https://evil.example","x")', '+1+1', '-1+1', '@SUM(A1)', '\t=1', '\r=1'];
+		const table: insights.Table = {
+			title: 'T',
+			fileAscii: 't',
+			fileName: 't',
+			columns: ['=name', 'n'],
+			async *batches() {
+				yield formulas.map((f, i) => [f, -(i + 1)]);
+			}
+		};
+		const csv = parse((await text(insights.csvStream(table))).slice(1)) as string[][];
+		expect(csv[0]).toEqual(["'=name", 'n']);
+		expect(csv.slice(1)).toEqual(formulas.map((f, i) => [`'${f}`, String(-(i + 1))]));
+		const book = new ExcelJS.Workbook();
+		await book.xlsx.load((await bytes(insights.xlsxStream(table))).buffer as ArrayBuffer);
+		const sheet = book.worksheets[0];
+		expect(sheet.getRow(1).getCell(1).value).toBe("'=name");
+		formulas.forEach((f, i) => {
+			const [name, n] = [sheet.getRow(i + 2).getCell(1), sheet.getRow(i + 2).getCell(2)];
+			expect(name.type).toBe(ExcelJS.ValueType.String);
+			// XML reads a carriage return back as a line feed; what matters is the apostrophe in front.
+			expect(name.value).toBe(`'${f}`.replace('\r', '\n'));
+			expect(n.type).toBe(ExcelJS.ValueType.Number);
+			expect(n.value).toBe(-(i + 1));
+		});
+	});
+
 	it('streams lazily: batches are fetched as the client reads, and stop when it goes away', async () => {
 		for (const format of ['csv', 'xlsx'] as const) {
 			let produced = 0;
@@ -681,7 +805,10 @@ describe('exports', () => {
 						for (let b = 0; b < 10_000; b++) {
 							produced++;
 							// Hardly compressible text, so compressed bytes say how many rows were made.
-							yield Array.from({ length: 1000 }, (_, i) => [b * 1000 + i, Array.from({ length: 4 }, (_, k) => ((b * 1000 + i) * 2654435761 * (k + 1)).toString(36)).join('')]);
+							yield Array.from({ length: 1000 }, (_, i) => [
+								b * 1000 + i,
+								Array.from({ length: 4 }, (_, k) => ((b * 1000 + i) * 2654435761 * (k + 1)).toString(36)).join('')
+							]);
 						}
 					} finally {
 						finished = true;

@@ -5,7 +5,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useLibrary, type CourseDef } from '../../src/lib/server/content';
 import { db, schema } from '../../src/lib/server/db';
 import * as learning from '../../src/lib/server/learning';
-import { toShownIndices } from '../../src/lib/server/learning/slots';
+import * as quiz from '../../src/lib/server/quiz';
+import { toShownIndices } from '../../src/lib/server/quiz/slots';
 import { resetDatabase, testDatabase } from '../helpers/db';
 import { createDepartment, createUser, syncLibrary } from '../helpers/factories';
 
@@ -25,10 +26,22 @@ beforeEach(async () => {
 const year = new Date().getFullYear();
 const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
-async function assign(courseId: string, department: { id: number }, dueDate: string, opts: { recurrence?: 'none' | 'yearly'; required?: boolean; createdAt?: Date } = {}) {
+async function assign(
+	courseId: string,
+	department: { id: number },
+	dueDate: string,
+	opts: { recurrence?: 'none' | 'yearly'; required?: boolean; createdAt?: Date } = {}
+) {
 	const [row] = await db
 		.insert(schema.assignment)
-		.values({ courseId, departmentId: department.id, dueDate, recurrence: opts.recurrence ?? 'none', required: opts.required ?? true, createdAt: opts.createdAt ?? new Date() })
+		.values({
+			courseId,
+			departmentId: department.id,
+			dueDate,
+			recurrence: opts.recurrence ?? 'none',
+			required: opts.required ?? true,
+			createdAt: opts.createdAt ?? new Date()
+		})
 		.returning();
 	return row;
 }
@@ -36,15 +49,21 @@ async function assign(courseId: string, department: { id: number }, dueDate: str
 /** Completes a course for a person at a given moment (lessons, then a perfect quiz). */
 async function complete(userId: number, course: CourseDef, at: Date) {
 	for (const l of learning.visibleLessons(course)) await learning.markLessonDone(userId, course, l.slug, at);
-	const started = await learning.startAttempt(userId, course, 'zh-CN', at);
+	const started = await quiz.startAttempt(userId, course, 'zh-CN', at);
 	if (!started.ok) throw new Error(started.reason);
 	const [attempt] = await db.select().from(schema.quizAttempt).where(eq(schema.quizAttempt.id, started.attemptId));
 	const values: Record<number, string[]> = {};
 	attempt.slots.forEach((slot, position) => {
 		const q = course.quiz['zh-CN']!.find((x) => x.id === slot.id)!;
-		values[position] = q.type === 'short' ? [q.accepted[0]] : toShownIndices(slot, q.options.flatMap((o, i) => (o.correct ? [i] : []))).map(String);
+		values[position] =
+			q.type === 'short'
+				? [q.accepted[0]]
+				: toShownIndices(
+						slot,
+						q.options.flatMap((o, i) => (o.correct ? [i] : []))
+					).map(String);
 	});
-	const result = await learning.submitAttempt(userId, course, started.attemptId, values, 'zh-CN', at);
+	const result = await quiz.submitAttempt(userId, course, started.attemptId, values, 'zh-CN', at);
 	expect(result).toMatchObject({ passed: true });
 }
 
@@ -125,13 +144,13 @@ describe('assignments on /me', () => {
 });
 
 describe('the /me dashboard', () => {
-	it('counts this year\'s hours against the target and suggests courses for the weakest competencies', async () => {
+	it("counts this year's hours against the target and suggests courses for the weakest competencies", async () => {
 		const { root } = await tree();
 		const user = await createUser({ department: root });
 		// A first attempt at the basics quiz with every gamma-free question wrong: alpha and beta are weak.
-		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const started = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		if (!started.ok) throw new Error(started.reason);
-		await learning.submitAttempt(user.id, basics, started.attemptId, {}, 'zh-CN');
+		await quiz.submitAttempt(user.id, basics, started.attemptId, {}, 'zh-CN');
 		const before = await learning.dashboard(user.id, 'en');
 		expect(before.hours).toEqual({ earned: 0, target: 50 });
 		expect(before.mastery.map((m) => [m.id, m.mastery])).toEqual([

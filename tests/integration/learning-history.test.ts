@@ -75,7 +75,10 @@ describe('demo learning history', () => {
 	});
 
 	it('keeps the department at completion for people who moved since', async () => {
-		const [moved] = await rows<{ n: number }>(db, sql`select count(distinct co.user_id)::int as n from completion co join "user" u on u.id = co.user_id where co.department_id <> u.department_id`);
+		const [moved] = await rows<{ n: number }>(
+			db,
+			sql`select count(distinct co.user_id)::int as n from completion co join "user" u on u.id = co.user_id where co.department_id <> u.department_id`
+		);
 		expect(moved.n).toBeGreaterThanOrEqual(3);
 	});
 

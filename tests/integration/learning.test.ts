@@ -5,7 +5,8 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useLibrary, type CourseDef } from '../../src/lib/server/content';
 import { db, schema } from '../../src/lib/server/db';
 import * as learning from '../../src/lib/server/learning';
-import { toShownIndices } from '../../src/lib/server/learning/slots';
+import * as quiz from '../../src/lib/server/quiz';
+import { toShownIndices } from '../../src/lib/server/quiz/slots';
 import { resetDatabase, testDatabase } from '../helpers/db';
 import { createDepartment, createUser, syncLibrary } from '../helpers/factories';
 
@@ -45,9 +46,9 @@ async function formFor(attemptId: number, answers: Answers) {
 }
 
 async function take(userId: number, course: CourseDef, answers: Answers, now = new Date()) {
-	const started = await learning.startAttempt(userId, course, 'zh-CN', now);
+	const started = await quiz.startAttempt(userId, course, 'zh-CN', now);
 	if (!started.ok) throw new Error(`could not start: ${started.reason}`);
-	return learning.submitAttempt(userId, course, started.attemptId, await formFor(started.attemptId, answers), 'zh-CN', now);
+	return quiz.submitAttempt(userId, course, started.attemptId, await formFor(started.attemptId, answers), 'zh-CN', now);
 }
 
 async function answersOf(attemptId: number) {
@@ -68,7 +69,15 @@ describe('grading', () => {
 		expect(result.score).toBe(100);
 		expect(result.passed).toBe(true);
 		const answers = await answersOf(result.attemptId);
-		expect(answers.get('fx-q1')).toMatchObject({ correct: true, pointsEarned: 1, pointsPossible: 1, response: [1], competencyId: 'fx-alpha', attemptNo: 1, locale: 'zh-CN' });
+		expect(answers.get('fx-q1')).toMatchObject({
+			correct: true,
+			pointsEarned: 1,
+			pointsPossible: 1,
+			response: [1],
+			competencyId: 'fx-alpha',
+			attemptNo: 1,
+			locale: 'zh-CN'
+		});
 		expect(answers.get('fx-q3')).toMatchObject({ correct: true, response: [0], competencyId: 'fx-beta' });
 		expect(answers.get('fx-q4')).toMatchObject({ correct: true, response: 'ABC' });
 		for (const a of answers.values()) {
@@ -126,7 +135,7 @@ describe('grading', () => {
 	it('shuffles options per attempt yet maps the shown positions back to the file', async () => {
 		const user = await person();
 		// A generator that reverses every list: questions and options both come out in reverse.
-		const started = await learning.startAttempt(user.id, basics, 'en', new Date(), () => 0);
+		const started = await quiz.startAttempt(user.id, basics, 'en', new Date(), () => 0);
 		if (!started.ok) throw new Error(started.reason);
 		const [attempt] = await db.select().from(schema.quizAttempt).where(eq(schema.quizAttempt.id, started.attemptId));
 		const q1 = attempt.slots.find((s) => s.id === 'fx-q1')!;
@@ -134,26 +143,29 @@ describe('grading', () => {
 		expect([...q1.options].sort()).toEqual([0, 1, 2]);
 		// True/false keeps "true" first.
 		expect(attempt.slots.find((s) => s.id === 'fx-q3')!.options).toEqual([0, 1]);
-		const shown = learning.attemptQuestions(basics, attempt, 'en');
+		const shown = quiz.attemptQuestions(basics, attempt, 'en');
 		const q1Shown = shown.find((q) => q.id === 'fx-q1')!;
 		const position = q1Shown.options.findIndex((o) => o.html === 'People first');
-		const result = await learning.submitAttempt(user.id, basics, started.attemptId, { [attempt.slots.indexOf(q1)]: [String(position)] }, 'en');
+		const result = await quiz.submitAttempt(user.id, basics, started.attemptId, { [attempt.slots.indexOf(q1)]: [String(position)] }, 'en');
 		if (result.status !== 'submitted') throw new Error(result.status);
 		expect((await answersOf(result.attemptId)).get('fx-q1')).toMatchObject({ correct: true, response: [1], locale: 'en' });
 	});
 
 	it('counts unanswered questions as wrong and refuses tampered option numbers without recording anything', async () => {
 		const user = await person();
-		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const started = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		if (!started.ok) throw new Error(started.reason);
 		const [attempt] = await db.select().from(schema.quizAttempt).where(eq(schema.quizAttempt.id, started.attemptId));
 		const single = attempt.slots.findIndex((s) => s.id === 'fx-q1');
-		expect(await learning.submitAttempt(user.id, basics, started.attemptId, { [single]: ['7'] }, 'zh-CN')).toEqual({ status: 'invalid', question: single + 1 });
-		expect((await learning.submitAttempt(user.id, basics, started.attemptId, { [single]: ['0', '1'] }, 'zh-CN')).status).toBe('invalid');
-		expect((await learning.submitAttempt(user.id, basics, started.attemptId, { [single]: ['-1'] }, 'zh-CN')).status).toBe('invalid');
+		expect(await quiz.submitAttempt(user.id, basics, started.attemptId, { [single]: ['7'] }, 'zh-CN')).toEqual({
+			status: 'invalid',
+			question: single + 1
+		});
+		expect((await quiz.submitAttempt(user.id, basics, started.attemptId, { [single]: ['0', '1'] }, 'zh-CN')).status).toBe('invalid');
+		expect((await quiz.submitAttempt(user.id, basics, started.attemptId, { [single]: ['-1'] }, 'zh-CN')).status).toBe('invalid');
 		expect((await answersOf(started.attemptId)).size).toBe(0);
-		expect((await learning.openAttempt(user.id, basics.id))?.id).toBe(started.attemptId);
-		const empty = await learning.submitAttempt(user.id, basics, started.attemptId, {}, 'zh-CN');
+		expect((await quiz.openAttempt(user.id, basics.id))?.id).toBe(started.attemptId);
+		const empty = await quiz.submitAttempt(user.id, basics, started.attemptId, {}, 'zh-CN');
 		if (empty.status !== 'submitted') throw new Error(empty.status);
 		expect(empty.score).toBe(0);
 		const answers = await answersOf(started.attemptId);
@@ -165,15 +177,15 @@ describe('grading', () => {
 describe('attempts', () => {
 	it('records one attempt when the same submission arrives twice, or twice at once', async () => {
 		const user = await person();
-		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const started = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		if (!started.ok) throw new Error(started.reason);
 		const form = await formFor(started.attemptId, RIGHT);
 		const [a, b] = await Promise.all([
-			learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN'),
-			learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN')
+			quiz.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN'),
+			quiz.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN')
 		]);
 		expect([a.status, b.status].sort()).toEqual(['already', 'submitted']);
-		const again = await learning.submitAttempt(user.id, basics, started.attemptId, await formFor(started.attemptId, { 'fx-q1': [0] }), 'zh-CN');
+		const again = await quiz.submitAttempt(user.id, basics, started.attemptId, await formFor(started.attemptId, { 'fx-q1': [0] }), 'zh-CN');
 		expect(again).toMatchObject({ status: 'already', score: 100, passed: true });
 		expect((await answersOf(started.attemptId)).size).toBe(4);
 		const attempts = await db.select().from(schema.quizAttempt).where(eq(schema.quizAttempt.userId, user.id));
@@ -183,23 +195,23 @@ describe('attempts', () => {
 
 	it('asks once about blank answers when the form says so, recording nothing until confirmed', async () => {
 		const user = await person();
-		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const started = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		if (!started.ok) throw new Error(started.reason);
 		const form = await formFor(started.attemptId, { 'fx-q1': [1], 'fx-q4': 'ABC' });
-		const asked = await learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN', new Date(), { requireAll: true });
+		const asked = await quiz.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN', new Date(), { requireAll: true });
 		expect(asked.status).toBe('incomplete');
 		if (asked.status !== 'incomplete') return;
 		expect(asked.questions).toHaveLength(2);
 		expect((await answersOf(started.attemptId)).size).toBe(0);
-		const confirmed = await learning.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN');
+		const confirmed = await quiz.submitAttempt(user.id, basics, started.attemptId, form, 'zh-CN');
 		expect(confirmed).toMatchObject({ status: 'submitted', score: 50, passed: false });
 	});
 
 	it('describes the quiz page: standing, the open attempt without keys, and past attempts', async () => {
 		const user = await person();
 		await take(user.id, basics, RIGHT);
-		await learning.startAttempt(user.id, basics, 'en');
-		const view = await learning.quizView(user.id, basics, 'en');
+		await quiz.startAttempt(user.id, basics, 'en');
+		const view = await quiz.quizView(user.id, basics, 'en');
 		expect(view).toMatchObject({ attemptsThisYear: 2, attemptsLeft: 1, passedThisYear: true, completedThisYear: false, questionCount: 4 });
 		expect(view.lessonsLeft.map((l) => l.slug)).toEqual(['welcome', 'details']);
 		expect(view.open?.questions.map((q) => q.field).sort()).toEqual(['q0', 'q1', 'q2', 'q3']);
@@ -209,11 +221,11 @@ describe('attempts', () => {
 
 	it('starts one attempt for a double click and resumes it until submitted', async () => {
 		const user = await person();
-		const [a, b] = await Promise.all([learning.startAttempt(user.id, basics, 'zh-CN'), learning.startAttempt(user.id, basics, 'zh-CN')]);
+		const [a, b] = await Promise.all([quiz.startAttempt(user.id, basics, 'zh-CN'), quiz.startAttempt(user.id, basics, 'zh-CN')]);
 		expect(a.ok && b.ok).toBe(true);
 		if (!a.ok || !b.ok) return;
 		expect(a.attemptId).toBe(b.attemptId);
-		const again = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const again = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		expect(again).toMatchObject({ ok: true, attemptId: a.attemptId, resumed: true });
 		expect(await db.select().from(schema.quizAttempt)).toHaveLength(1);
 	});
@@ -223,7 +235,7 @@ describe('attempts', () => {
 		const lastYear = new Date(new Date().getFullYear() - 1, 5, 1);
 		const thisYear = new Date(new Date().getFullYear(), 1, 1);
 		for (let i = 0; i < 3; i++) await take(user.id, basics, {}, lastYear);
-		expect(await learning.startAttempt(user.id, basics, 'zh-CN', lastYear)).toEqual({ ok: false, reason: 'limit' });
+		expect(await quiz.startAttempt(user.id, basics, 'zh-CN', lastYear)).toEqual({ ok: false, reason: 'limit' });
 		// A new year brings new attempts; numbering carries on, so "first attempt" stays the first ever.
 		const result = await take(user.id, basics, RIGHT, thisYear);
 		if (result.status !== 'submitted') throw new Error(result.status);
@@ -231,7 +243,7 @@ describe('attempts', () => {
 		expect(row).toMatchObject({ attemptNo: 4, year: thisYear.getFullYear() });
 		const limited = await person();
 		for (let i = 0; i < 2; i++) await take(limited.id, advanced, {});
-		expect(await learning.startAttempt(limited.id, advanced, 'zh-CN')).toEqual({ ok: false, reason: 'limit' });
+		expect(await quiz.startAttempt(limited.id, advanced, 'zh-CN')).toEqual({ ok: false, reason: 'limit' });
 	});
 
 	it('shows a learner only their own attempts', async () => {
@@ -239,9 +251,9 @@ describe('attempts', () => {
 		const other = await person();
 		const result = await take(owner.id, basics, RIGHT);
 		if (result.status !== 'submitted') throw new Error(result.status);
-		expect(await learning.attemptResult(other.id, basics, result.attemptId, 'zh-CN')).toBeUndefined();
-		expect(await learning.submitAttempt(other.id, basics, result.attemptId, {}, 'zh-CN')).toEqual({ status: 'not-found' });
-		const mine = await learning.attemptResult(owner.id, basics, result.attemptId, 'zh-CN');
+		expect(await quiz.attemptResult(other.id, basics, result.attemptId, 'zh-CN')).toBeUndefined();
+		expect(await quiz.submitAttempt(other.id, basics, result.attemptId, {}, 'zh-CN')).toEqual({ status: 'not-found' });
+		const mine = await quiz.attemptResult(owner.id, basics, result.attemptId, 'zh-CN');
 		expect(mine?.score).toBe(100);
 		expect(mine?.questions).toHaveLength(4);
 		expect(mine?.questions.every((q) => q.explanationHtml.includes('FIXTURE-EXPLANATION'))).toBe(true);
@@ -249,10 +261,10 @@ describe('attempts', () => {
 
 	it('gives the open attempt no answer key or explanation', async () => {
 		const user = await person();
-		const started = await learning.startAttempt(user.id, basics, 'zh-CN');
+		const started = await quiz.startAttempt(user.id, basics, 'zh-CN');
 		if (!started.ok) throw new Error(started.reason);
-		const attempt = await learning.openAttempt(user.id, basics.id);
-		const shown = JSON.stringify(learning.attemptQuestions(basics, attempt!, 'zh-CN'));
+		const attempt = await quiz.openAttempt(user.id, basics.id);
+		const shown = JSON.stringify(quiz.attemptQuestions(basics, attempt!, 'zh-CN'));
 		expect(shown).not.toMatch(/FIXTURE-EXPLANATION|correct|accepted|explanation|乙缩写/);
 		expect(shown).toContain('以人为本'); // the options themselves are there
 	});
@@ -268,7 +280,14 @@ describe('completion', () => {
 		const last = await learning.markLessonDone(user.id, basics, 'details');
 		expect(last?.completion).toBeDefined();
 		const [row] = await db.select().from(schema.completion).where(eq(schema.completion.userId, user.id));
-		expect(row).toMatchObject({ courseId: 'fixture-basics', departmentId: dept.id, hours: 1.5, score: 100, year: new Date().getFullYear(), contentVersion: basics.version });
+		expect(row).toMatchObject({
+			courseId: 'fixture-basics',
+			departmentId: dept.id,
+			hours: 1.5,
+			score: 100,
+			year: new Date().getFullYear(),
+			contentVersion: basics.version
+		});
 		expect(row.certificateCode).toMatch(/^[a-z2-7]{16}$/);
 		// The draft lesson was never needed; marking a lesson again changes nothing.
 		expect(await learning.markLessonDone(user.id, basics, 'unpublished-notes')).toBeUndefined();
@@ -316,7 +335,10 @@ describe('completion', () => {
 		await take(user.id, basics, RIGHT, now);
 		expect(await learning.hoursInYear(user.id, y)).toBe(3.5);
 		await take(user.id, basics, RIGHT, now);
-		const rows = await db.select().from(schema.completion).where(and(eq(schema.completion.userId, user.id), eq(schema.completion.courseId, 'fixture-basics')));
+		const rows = await db
+			.select()
+			.from(schema.completion)
+			.where(and(eq(schema.completion.userId, user.id), eq(schema.completion.courseId, 'fixture-basics')));
 		expect(rows.map((r) => r.year).sort()).toEqual([y - 1, y]);
 		expect(await learning.annualTarget()).toBe(50);
 		await db.insert(schema.setting).values({ key: 'annual_target_hours', value: '40' });

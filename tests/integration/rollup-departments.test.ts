@@ -7,8 +7,10 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useLibrary } from '../../src/lib/server/content';
 import { db, rows, schema } from '../../src/lib/server/db';
 import * as learning from '../../src/lib/server/learning';
+import * as quiz from '../../src/lib/server/quiz';
 import { resetDatabase, testDatabase } from '../helpers/db';
 import { createDepartment, createUser, syncLibrary } from '../helpers/factories';
+import { insertRandomAttempt } from '../helpers/activity';
 import { createRandom } from '../../seeds/random';
 
 beforeAll(async () => {
@@ -28,7 +30,9 @@ async function expected() {
 	const count = <T>(map: Map<string, T>, k: string, init: () => T) => map.get(k) ?? (map.set(k, init()), map.get(k)!);
 
 	const staffBy = new Map<string, Cell>();
-	for (const u of users) if (u.status !== 'inactive') (count(staffBy, String(u.departmentId), () => ({ departmentId: u.departmentId, staff: 0 })).staff as number)++;
+	for (const u of users)
+		if (u.status !== 'inactive')
+			(count(staffBy, String(u.departmentId), () => ({ departmentId: u.departmentId, staff: 0 })).staff as number)++;
 
 	const activity = await rows<{ user_id: number; course_id: string; active: boolean }>(
 		db,
@@ -53,14 +57,25 @@ async function expected() {
 		const u = person.get(p.userId)!;
 		const year = latestYear.get(`${p.userId}|${p.courseId}`) ?? 0;
 		const k = `${u.departmentId}|${p.courseId}|${year}|${p.active}`;
-		(count(courseBy, k, () => ({ departmentId: u.departmentId, courseId: p.courseId, completedYear: year, active: p.active, people: 0 })).people as number)++;
+		(count(courseBy, k, () => ({ departmentId: u.departmentId, courseId: p.courseId, completedYear: year, active: p.active, people: 0 }))
+			.people as number)++;
 	}
 
 	const answers = (await db.select().from(schema.attemptAnswer)).filter((a) => a.attemptNo === 1 && staff(a.userId));
-	const mastery = new Map<string, { departmentId: number; competencyId: string; people: number; earned: number; possible: number; who: Set<number> }>();
+	const mastery = new Map<
+		string,
+		{ departmentId: number; competencyId: string; people: number; earned: number; possible: number; who: Set<number> }
+	>();
 	for (const a of answers) {
 		const d = person.get(a.userId)!.departmentId;
-		const m = count(mastery, `${d}|${a.competencyId}`, () => ({ departmentId: d, competencyId: a.competencyId, people: 0, earned: 0, possible: 0, who: new Set<number>() }));
+		const m = count(mastery, `${d}|${a.competencyId}`, () => ({
+			departmentId: d,
+			competencyId: a.competencyId,
+			people: 0,
+			earned: 0,
+			possible: 0,
+			who: new Set<number>()
+		}));
 		m.who.add(a.userId);
 		m.earned += a.pointsEarned;
 		m.possible += a.pointsPossible;
@@ -69,7 +84,8 @@ async function expected() {
 
 	const completions = (await db.select().from(schema.completion)).filter((c) => c.revokedAt === null && staff(c.userId));
 	const totals = new Map<string, { userId: number; year: number; hours: number }>();
-	for (const c of completions) count(totals, `${c.userId}|${c.year}`, () => ({ userId: c.userId, year: c.year, hours: 0 })).hours += Number(c.hours);
+	for (const c of completions)
+		count(totals, `${c.userId}|${c.year}`, () => ({ userId: c.userId, year: c.year, hours: 0 })).hours += Number(c.hours);
 	const hours = new Map<string, Cell>();
 	for (const t of totals.values()) {
 		const d = person.get(t.userId)!.departmentId;
@@ -88,9 +104,16 @@ async function expected() {
 async function actual() {
 	return {
 		staff: (await db.select().from(schema.insightDeptStaff)).filter((r) => r.staff !== 0).sort(sortBy(['departmentId'])),
-		course: (await db.select().from(schema.insightDeptCourse)).filter((r) => r.people !== 0).sort(sortBy(['departmentId', 'courseId', 'completedYear', 'active'])),
-		mastery: (await db.select().from(schema.insightDeptMastery)).filter((r) => r.people !== 0 || r.earned !== 0 || r.possible !== 0).sort(sortBy(['departmentId', 'competencyId'])),
-		hours: (await db.select().from(schema.insightDeptHours)).filter((r) => r.people !== 0).map((r) => ({ ...r, hours: Number(r.hours) })).sort(sortBy(['departmentId', 'year', 'hours']))
+		course: (await db.select().from(schema.insightDeptCourse))
+			.filter((r) => r.people !== 0)
+			.sort(sortBy(['departmentId', 'courseId', 'completedYear', 'active'])),
+		mastery: (await db.select().from(schema.insightDeptMastery))
+			.filter((r) => r.people !== 0 || r.earned !== 0 || r.possible !== 0)
+			.sort(sortBy(['departmentId', 'competencyId'])),
+		hours: (await db.select().from(schema.insightDeptHours))
+			.filter((r) => r.people !== 0)
+			.map((r) => ({ ...r, hours: Number(r.hours) }))
+			.sort(sortBy(['departmentId', 'year', 'hours']))
 	};
 }
 
@@ -112,7 +135,19 @@ const COMPETENCIES = ['k1', 'k2', 'k3'];
 async function catalogue() {
 	for (const [i, id] of COMPETENCIES.entries()) await db.insert(schema.competency).values({ id, nameZh: id, nameEn: id, position: i });
 	for (const [i, id] of COURSES.entries()) {
-		await db.insert(schema.course).values({ id, slug: id, position: i, titleZh: id, titleEn: id, hours: 1.5, competencies: [COMPETENCIES[i]], level: 'basic', passScore: 60, attemptLimit: 99, contentVersion: 'v1' });
+		await db.insert(schema.course).values({
+			id,
+			slug: id,
+			position: i,
+			titleZh: id,
+			titleEn: id,
+			hours: 1.5,
+			competencies: [COMPETENCIES[i]],
+			level: 'basic',
+			passScore: 60,
+			attemptLimit: 99,
+			contentVersion: 'v1'
+		});
 	}
 }
 
@@ -135,22 +170,23 @@ describe('department rollups equal a recomputation from the raw records', () => 
 				.from(schema.quizAttempt)
 				.where(sql`user_id = ${userId} and course_id = ${courseId}`);
 			const at = moment();
-			const [row] = await db
-				.insert(schema.quizAttempt)
-				.values({ userId, courseId, attemptNo: Number(no), year: at.getUTCFullYear(), contentVersion: 'v1', locale: 'en', slots: [], startedAt: at, submittedAt: at })
-				.returning();
-			await db.insert(schema.attemptAnswer).values(
-				Array.from({ length: r.int(1, 4) }, (_, i) => {
-					const earned = r.int(0, 2);
-					return { attemptId: row.id, questionId: `q${i}`, courseId, userId, competencyId: r.pick(COMPETENCIES), attemptNo: Number(no), contentVersion: 'v1', keyHash: 'k', locale: 'en', pointsPossible: 2, pointsEarned: earned, correct: earned === 2, response: [1], answeredAt: at };
-				})
-			);
+			await insertRandomAttempt(r, { userId, courseId, attemptNo: Number(no), at, competencies: COMPETENCIES });
 		};
 		const complete = async (userId: number) => {
 			const at = moment();
 			await db
 				.insert(schema.completion)
-				.values({ userId, courseId: r.pick(COURSES), completedAt: at, year: at.getUTCFullYear(), departmentId: depts[0].id, hours: r.pick([1, 1.5, 2.5]), score: 90, contentVersion: 'v1', certificateCode: `c${++certificate}` })
+				.values({
+					userId,
+					courseId: r.pick(COURSES),
+					completedAt: at,
+					year: at.getUTCFullYear(),
+					departmentId: depts[0].id,
+					hours: r.pick([1, 1.5, 2.5]),
+					score: 90,
+					contentVersion: 'v1',
+					certificateCode: `c${++certificate}`
+				})
 				.onConflictDoNothing();
 		};
 
@@ -169,20 +205,53 @@ describe('department rollups equal a recomputation from the raw records', () => 
 			() => db.delete(schema.lessonProgress).where(sql`user_id = ${r.pick(users)}`),
 			() => attempt(r.pick(users), r.pick(COURSES)),
 			() => attempt(r.pick(users), r.pick(COURSES)),
-			() => db.update(schema.attemptAnswer).set({ pointsEarned: r.int(0, 2) }).where(sql`user_id = ${r.pick(users)} and question_id = 'q0'`),
-			() => db.update(schema.attemptAnswer).set({ competencyId: r.pick(COMPETENCIES) }).where(sql`user_id = ${r.pick(users)} and question_id = 'q1'`),
+			() =>
+				db
+					.update(schema.attemptAnswer)
+					.set({ pointsEarned: r.int(0, 2) })
+					.where(sql`user_id = ${r.pick(users)} and question_id = 'q0'`),
+			() =>
+				db
+					.update(schema.attemptAnswer)
+					.set({ competencyId: r.pick(COMPETENCIES) })
+					.where(sql`user_id = ${r.pick(users)} and question_id = 'q1'`),
 			() => db.delete(schema.attemptAnswer).where(sql`user_id = ${r.pick(users)} and question_id = 'q2'`),
 			() => complete(r.pick(users)),
 			() => complete(r.pick(users)),
-			() => db.update(schema.completion).set({ revokedAt: new Date() }).where(sql`id = (select min(id) from completion where user_id = ${r.pick(users)} and revoked_at is null)`),
-			() => db.update(schema.completion).set({ revokedAt: null }).where(sql`user_id = ${r.pick(users)}`),
-			() => db.update(schema.completion).set({ hours: 3, year: 2026 }).where(sql`id = (select max(id) from completion where user_id = ${r.pick(users)})`),
+			() =>
+				db
+					.update(schema.completion)
+					.set({ revokedAt: new Date() })
+					.where(sql`id = (select min(id) from completion where user_id = ${r.pick(users)} and revoked_at is null)`),
+			() =>
+				db
+					.update(schema.completion)
+					.set({ revokedAt: null })
+					.where(sql`user_id = ${r.pick(users)}`),
+			() =>
+				db
+					.update(schema.completion)
+					.set({ hours: 3, year: 2026 })
+					.where(sql`id = (select max(id) from completion where user_id = ${r.pick(users)})`),
 			() => db.delete(schema.completion).where(sql`id = (select max(id) from completion where user_id = ${r.pick(users)})`),
-			() => db.update(schema.user).set({ departmentId: r.pick(depts).id }).where(eq(schema.user.id, r.pick(users))),
-			() => db.update(schema.user).set({ status: r.pick(['active', 'pending', 'inactive'] as const) }).where(eq(schema.user.id, r.pick(users))),
+			() =>
+				db
+					.update(schema.user)
+					.set({ departmentId: r.pick(depts).id })
+					.where(eq(schema.user.id, r.pick(users))),
+			() =>
+				db
+					.update(schema.user)
+					.set({ status: r.pick(['active', 'pending', 'inactive'] as const) })
+					.where(eq(schema.user.id, r.pick(users))),
 			() => db.update(schema.user).set({ departmentId: sql`case when id % 2 = 0 then ${r.pick(depts).id} else department_id end` }),
-			() => db.update(schema.user).set({ displayName: 'renamed' }).where(eq(schema.user.id, r.pick(users))),
-			async () => users.push((await createUser({ department: r.pick(depts), password: null, status: r.pick(['active', 'inactive'] as const) })).id)
+			() =>
+				db
+					.update(schema.user)
+					.set({ displayName: 'renamed' })
+					.where(eq(schema.user.id, r.pick(users))),
+			async () =>
+				users.push((await createUser({ department: r.pick(depts), password: null, status: r.pick(['active', 'inactive'] as const) })).id)
 		];
 		for (let step = 1; step <= 300; step++) {
 			await r.pick(ops)();
@@ -192,13 +261,35 @@ describe('department rollups equal a recomputation from the raw records', () => 
 		// Bulk statements over more people than the per-person locks take (the table-lock paths).
 		const many = await db
 			.insert(schema.user)
-			.values(Array.from({ length: 300 }, (_, i) => ({ username: `bulk${i}`, displayName: `b${i}`, departmentId: depts[i % depts.length].id })))
+			.values(
+				Array.from({ length: 300 }, (_, i) => ({ username: `bulk${i}`, displayName: `b${i}`, departmentId: depts[i % depts.length].id }))
+			)
 			.returning({ id: schema.user.id });
-		await db.insert(schema.completion).values(many.map((u, i) => ({ userId: u.id, courseId: COURSES[i % 3], completedAt: moment(), year: 2026, departmentId: depts[0].id, hours: 2, score: 80, contentVersion: 'v1', certificateCode: `bulk${i}` })));
-		await db.insert(schema.enrollment).values(many.map((u, i) => ({ userId: u.id, courseId: COURSES[i % 3], startedAt: moment(), lastSeenAt: moment() })));
+		await db.insert(schema.completion).values(
+			many.map((u, i) => ({
+				userId: u.id,
+				courseId: COURSES[i % 3],
+				completedAt: moment(),
+				year: 2026,
+				departmentId: depts[0].id,
+				hours: 2,
+				score: 80,
+				contentVersion: 'v1',
+				certificateCode: `bulk${i}`
+			}))
+		);
+		await db
+			.insert(schema.enrollment)
+			.values(many.map((u, i) => ({ userId: u.id, courseId: COURSES[i % 3], startedAt: moment(), lastSeenAt: moment() })));
 		await expectExact('after bulk inserts');
-		await db.update(schema.user).set({ departmentId: depts[3].id, status: sql`case when id % 3 = 0 then 'inactive' else status end` }).where(sql`username like 'bulk%'`);
-		await db.update(schema.completion).set({ hours: 4 }).where(sql`certificate_code like 'bulk%'`);
+		await db
+			.update(schema.user)
+			.set({ departmentId: depts[3].id, status: sql`case when id % 3 = 0 then 'inactive' else status end` })
+			.where(sql`username like 'bulk%'`);
+		await db
+			.update(schema.completion)
+			.set({ hours: 4 })
+			.where(sql`certificate_code like 'bulk%'`);
 		await expectExact('after bulk updates');
 		await db.delete(schema.completion).where(sql`certificate_code like 'bulk1%'`);
 		await db.delete(schema.enrollment).where(sql`user_id in (select id from "user" where username like 'bulk1%')`);
@@ -225,11 +316,61 @@ describe('department rollups equal a recomputation from the raw records', () => 
 			await db.transaction(async (tx) => {
 				const k = ++n;
 				if (i % 4 === 0) {
-					const [a] = await tx.insert(schema.quizAttempt).values({ userId, courseId, attemptNo: 100 + i, year: 2026, contentVersion: 'v1', locale: 'en', slots: [], startedAt: at(k), submittedAt: at(k) }).returning();
-					await tx.insert(schema.attemptAnswer).values({ attemptId: a.id, questionId: 'q', courseId, userId, competencyId: COMPETENCIES[i % 3], attemptNo: 1, contentVersion: 'v1', keyHash: 'k', locale: 'en', pointsPossible: 2, pointsEarned: i % 3, correct: false, response: [1], answeredAt: at(k) });
-				} else if (i % 4 === 1) await tx.insert(schema.enrollment).values({ userId, courseId, startedAt: at(k), lastSeenAt: at(k) }).onConflictDoUpdate({ target: [schema.enrollment.userId, schema.enrollment.courseId], set: { lastSeenAt: at(k) } });
-				else if (i % 4 === 2) await tx.insert(schema.completion).values({ userId, courseId, completedAt: at(k), year: 2020 + (i % 3), departmentId: root.id, hours: 1.5, score: 90, contentVersion: 'v1', certificateCode: `cc${i}` }).onConflictDoNothing();
-				else await tx.update(schema.user).set({ departmentId: r.chance(0.5) ? other.id : root.id }).where(eq(schema.user.id, userId));
+					const [a] = await tx
+						.insert(schema.quizAttempt)
+						.values({
+							userId,
+							courseId,
+							attemptNo: 100 + i,
+							year: 2026,
+							contentVersion: 'v1',
+							locale: 'en',
+							slots: [],
+							startedAt: at(k),
+							submittedAt: at(k)
+						})
+						.returning();
+					await tx.insert(schema.attemptAnswer).values({
+						attemptId: a.id,
+						questionId: 'q',
+						courseId,
+						userId,
+						competencyId: COMPETENCIES[i % 3],
+						attemptNo: 1,
+						contentVersion: 'v1',
+						keyHash: 'k',
+						locale: 'en',
+						pointsPossible: 2,
+						pointsEarned: i % 3,
+						correct: false,
+						response: [1],
+						answeredAt: at(k)
+					});
+				} else if (i % 4 === 1)
+					await tx
+						.insert(schema.enrollment)
+						.values({ userId, courseId, startedAt: at(k), lastSeenAt: at(k) })
+						.onConflictDoUpdate({ target: [schema.enrollment.userId, schema.enrollment.courseId], set: { lastSeenAt: at(k) } });
+				else if (i % 4 === 2)
+					await tx
+						.insert(schema.completion)
+						.values({
+							userId,
+							courseId,
+							completedAt: at(k),
+							year: 2020 + (i % 3),
+							departmentId: root.id,
+							hours: 1.5,
+							score: 90,
+							contentVersion: 'v1',
+							certificateCode: `cc${i}`
+						})
+						.onConflictDoNothing();
+				else
+					await tx
+						.update(schema.user)
+						.set({ departmentId: r.chance(0.5) ? other.id : root.id })
+						.where(eq(schema.user.id, userId));
 				await tx.execute(sql`select pg_sleep(0.01)`);
 			});
 		});
@@ -245,10 +386,10 @@ describe('department rollups equal a recomputation from the raw records', () => 
 		const user = await createUser({ department: dept, password: null });
 		await learning.startCourse(user.id, course);
 		for (const l of learning.visibleLessons(course)) await learning.markLessonDone(user.id, course, l.slug);
-		const started = await learning.startAttempt(user.id, course, 'en');
+		const started = await quiz.startAttempt(user.id, course, 'en');
 		expect(started.ok).toBe(true);
 		if (!started.ok) return;
-		await learning.submitAttempt(user.id, course, started.attemptId, {}, 'en');
+		await quiz.submitAttempt(user.id, course, started.attemptId, {}, 'en');
 		await expectExact('after the learning flow');
 		const [row] = await db.select().from(schema.insightDeptCourse).where(eq(schema.insightDeptCourse.departmentId, dept.id));
 		expect(row).toMatchObject({ courseId: course.id, active: true, people: 1 });

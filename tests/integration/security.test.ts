@@ -6,7 +6,18 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { audit } from '../../src/lib/server/audit';
 import { signIn } from '../../src/lib/server/auth/login';
 import { createSession, sessionCookie, validateSessionToken } from '../../src/lib/server/auth/session';
-import { ACCOUNT_FREE_FAILURES, IP_FREE_FAILURES, MAX_BLOCK_SECONDS, accountKey, beginAttempt, ipKey, recordAddressFailure, recordSuccess, retryAfter, sweep } from '../../src/lib/server/auth/throttle';
+import {
+	ACCOUNT_FREE_FAILURES,
+	IP_FREE_FAILURES,
+	MAX_BLOCK_SECONDS,
+	accountKey,
+	beginAttempt,
+	ipKey,
+	recordAddressFailure,
+	recordSuccess,
+	retryAfter,
+	sweep
+} from '../../src/lib/server/auth/throttle';
 import { db, schema } from '../../src/lib/server/db';
 import { isDatabaseUnavailable } from '../../src/lib/server/db/errors';
 import { setRequestSource } from '../../src/lib/server/request-context';
@@ -42,7 +53,10 @@ describe('sign-in throttling', () => {
 		const now = new Date('2030-01-01T08:00:00Z');
 		for (let i = 0; i <= ACCOUNT_FREE_FAILURES; i++) await beginAttempt('victim', '10.9.9.9', now);
 		for (let i = 0; i < 200; i++) await beginAttempt('victim', `10.9.${i % 250}.1`, seconds(i % 29, now));
-		const [row] = await db.select().from(schema.loginThrottle).where(eq(schema.loginThrottle.key, accountKey('victim')));
+		const [row] = await db
+			.select()
+			.from(schema.loginThrottle)
+			.where(eq(schema.loginThrottle.key, accountKey('victim')));
 		expect(row.failures).toBe(ACCOUNT_FREE_FAILURES + 1);
 		expect(await beginAttempt('victim', '10.1.1.1', seconds(31, now))).toBe(0);
 	});
@@ -121,9 +135,18 @@ describe('sessions', () => {
 		const long = await createSession(hr.id, hr.roles);
 		const mine = await createSession(learner.id, learner.roles);
 		const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000);
-		await db.update(schema.session).set({ lastSeenAt: ago(31) }).where(eq(schema.session.id, idle.session.id));
-		await db.update(schema.session).set({ createdAt: ago(8 * 60 + 1), lastSeenAt: ago(1) }).where(eq(schema.session.id, long.session.id));
-		await db.update(schema.session).set({ lastSeenAt: ago(31), createdAt: ago(8 * 60 + 1) }).where(eq(schema.session.id, mine.session.id));
+		await db
+			.update(schema.session)
+			.set({ lastSeenAt: ago(31) })
+			.where(eq(schema.session.id, idle.session.id));
+		await db
+			.update(schema.session)
+			.set({ createdAt: ago(8 * 60 + 1), lastSeenAt: ago(1) })
+			.where(eq(schema.session.id, long.session.id));
+		await db
+			.update(schema.session)
+			.set({ lastSeenAt: ago(31), createdAt: ago(8 * 60 + 1) })
+			.where(eq(schema.session.id, mine.session.id));
 		expect(await validateSessionToken(idle.token)).toBeNull();
 		expect(await validateSessionToken(long.token)).toBeNull();
 		expect((await validateSessionToken(mine.token))?.user.id).toBe(learner.id);
@@ -136,7 +159,10 @@ describe('sessions', () => {
 		const before = process.env.ORIGIN;
 		try {
 			process.env.ORIGIN = 'https://govlearn.example.gov.cn';
-			expect(sessionCookie()).toMatchObject({ name: '__Host-govlearn_session', options: { secure: true, httpOnly: true, path: '/', sameSite: 'lax' } });
+			expect(sessionCookie()).toMatchObject({
+				name: '__Host-govlearn_session',
+				options: { secure: true, httpOnly: true, path: '/', sameSite: 'lax' }
+			});
 			process.env.ORIGIN = 'http://localhost:3000';
 			expect(sessionCookie().options.secure).toBe(false);
 		} finally {
@@ -150,7 +176,8 @@ describe('sessions', () => {
 		const user = await createUser({ department: dept });
 		const { token } = await createSession(user.id, user.roles);
 		const [id] = token.split('.');
-		for (const bad of ['', '.', `${id}.`, `${id}`, `${id}.x.y`, `${'a'.repeat(65)}.b`, `${id}.${'b'.repeat(65)}`, "' or 1=1 --.x"]) expect(await validateSessionToken(bad)).toBeNull();
+		for (const bad of ['', '.', `${id}.`, `${id}`, `${id}.x.y`, `${'a'.repeat(65)}.b`, `${id}.${'b'.repeat(65)}`, "' or 1=1 --.x"])
+			expect(await validateSessionToken(bad)).toBeNull();
 		expect(await validateSessionToken(token)).not.toBeNull();
 	});
 });
@@ -184,10 +211,19 @@ describe('security log', () => {
 	});
 
 	it('logs every audited change with the actor, target, address and request id, and stores it', async () => {
-		setRequestSource(() => ({ locals: { user: { id: 7, username: 'admin' }, requestId: 'req-abcdef12' } as App.Locals, getClientAddress: () => '203.0.113.9' }));
+		setRequestSource(() => ({
+			locals: { user: { id: 7, username: 'admin' }, requestId: 'req-abcdef12' } as App.Locals,
+			getClientAddress: () => '203.0.113.9'
+		}));
 		await audit({ action: 'department.rename', targetType: 'department', targetId: 12, before: { name: 'a' }, after: { name: 'b' } });
 		const entry = JSON.parse(lines.find((l) => l.includes('department.rename'))!);
-		expect(entry).toMatchObject({ event: 'department.rename', actor: 'admin', target: 'department:12', ip: '203.0.113.9', requestId: 'req-abcdef12' });
+		expect(entry).toMatchObject({
+			event: 'department.rename',
+			actor: 'admin',
+			target: 'department:12',
+			ip: '203.0.113.9',
+			requestId: 'req-abcdef12'
+		});
 		const [row] = await db.select().from(schema.auditLog);
 		expect(row).toMatchObject({ action: 'department.rename', actorUsername: 'admin', requestId: 'req-abcdef12', ip: '203.0.113.9' });
 	});

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db, schema } from '../../src/lib/server/db';
-import { itemAnalysis } from '../../src/lib/server/studio/analysis';
+import { itemAnalysis } from '../../src/lib/server/quiz/analysis';
 import { resetDatabase, testDatabase } from '../helpers/db';
 import { createDepartment, createUser } from '../helpers/factories';
 import { recordAttempt, syncTestLibrary } from './studio-helpers';
@@ -51,7 +51,8 @@ async function seedExample() {
 		[6, 'en', { q1: { points: 0, response: [2] }, q2: { points: 0, response: [2] }, q3: q3('beta', false), q4: R.q4.right }],
 		[7, 'en', { q1: { points: 0, response: [0] }, q2: { points: 0, response: [] }, q3: q3('', false), q4: R.q4.right }]
 	];
-	for (const [i, locale, answers] of rows) await recordAttempt(library, L[i].id, 1, locale, answers, { contentVersion: i >= 4 ? 'older-version' : undefined });
+	for (const [i, locale, answers] of rows)
+		await recordAttempt(library, L[i].id, 1, locale, answers, { contentVersion: i >= 4 ? 'older-version' : undefined });
 	await recordAttempt(library, L[6].id, 2, 'en', { q1: R.q1.right, q2: R.q2.right, q3: q3('alpha', true), q4: R.q4.right });
 	return library.courses.find((c) => c.id === 'stats')!;
 }

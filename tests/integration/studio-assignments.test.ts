@@ -28,16 +28,32 @@ async function organisation() {
 }
 
 async function complete(userId: number, departmentId: number, when: Date) {
-	await db.insert(schema.completion).values({ userId, courseId: 'stats', completedAt: when, year: when.getUTCFullYear(), departmentId, hours: 1, score: 100, contentVersion: 'v', certificateCode: `C${userId}-${when.getTime()}` });
+	await db.insert(schema.completion).values({
+		userId,
+		courseId: 'stats',
+		completedAt: when,
+		year: when.getUTCFullYear(),
+		departmentId,
+		hours: 1,
+		score: 100,
+		contentVersion: 'v',
+		certificateCode: `C${userId}-${when.getTime()}`
+	});
 }
 
 describe('assignments in the studio', () => {
 	it('lists coverage by the nearest assignment up the tree and completions in the current period', async () => {
 		const o = await organisation();
-		const whole = await assignments.createAssignment({ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true }, o.by);
+		const whole = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true },
+			o.by
+		);
 		// Yearly, first due last year: this year's period runs from 1 January.
 		const year = new Date().getUTCFullYear();
-		const east = await assignments.createAssignment({ courseId: 'stats', departmentId: o.east.id, dueDate: `${year - 1}-12-31`, recurrence: 'yearly', required: false }, o.by);
+		const east = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.east.id, dueDate: `${year - 1}-12-31`, recurrence: 'yearly', required: false },
+			o.by
+		);
 		await complete(o.a.id, o.gsc.id, new Date());
 		// A completion from three years ago does not satisfy a yearly assignment this year.
 		await complete(o.c.id, o.east.id, new Date(Date.UTC(year - 3, 2, 1)));
@@ -46,24 +62,44 @@ describe('assignments in the studio', () => {
 		const list = await assignments.listAssignments();
 		const byId = new Map(list.map((r) => [r.id, r]));
 		// East (nearest for a, b, c): 3 active people, of whom a completed this year (c's is too old).
-		expect(byId.get(east.id)).toMatchObject({ departmentCode: 'EAST', covered: 3, completed: 1, recurrence: 'yearly', required: false, dueDate: `${year - 1}-12-31`, currentDue: `${year}-12-31`, courseTitleEn: 'Statistics course' });
+		expect(byId.get(east.id)).toMatchObject({
+			departmentCode: 'EAST',
+			covered: 3,
+			completed: 1,
+			recurrence: 'yearly',
+			required: false,
+			dueDate: `${year - 1}-12-31`,
+			currentDue: `${year}-12-31`,
+			courseTitleEn: 'Statistics course'
+		});
 		// The city-wide one now only reaches the trainer and w (one-off: any completion counts).
 		expect(byId.get(whole.id)).toMatchObject({ departmentCode: 'CITY', covered: 2, completed: 1, recurrence: 'none', required: true });
 	});
 
 	it('edits due date, recurrence and required with an audit entry, and ends an assignment so the wider one applies again', async () => {
 		const o = await organisation();
-		const whole = await assignments.createAssignment({ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true }, o.by);
-		const east = await assignments.createAssignment({ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-06-30', recurrence: 'none', required: true }, o.by);
+		const whole = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true },
+			o.by
+		);
+		const east = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-06-30', recurrence: 'none', required: true },
+			o.by
+		);
 		const updated = await assignments.updateAssignment(east.id, { dueDate: '2031-01-15', recurrence: 'yearly', required: false }, o.by);
 		expect(updated).toMatchObject({ dueDate: '2031-01-15', recurrence: 'yearly', required: false });
-		const [entry] = await db.select().from(schema.auditLog).where(and(eq(schema.auditLog.action, 'assignment.update'), eq(schema.auditLog.targetId, String(east.id))));
+		const [entry] = await db
+			.select()
+			.from(schema.auditLog)
+			.where(and(eq(schema.auditLog.action, 'assignment.update'), eq(schema.auditLog.targetId, String(east.id))));
 		expect(entry.actorUsername).toBe('trainer');
 		expect(entry.before).toMatchObject({ dueDate: '2030-06-30', required: true });
 		expect(entry.after).toMatchObject({ dueDate: '2031-01-15', required: false });
 
 		await assignments.endAssignment(east.id, o.by);
-		await expect(assignments.updateAssignment(east.id, { dueDate: '2031-01-15', recurrence: 'none', required: true }, o.by)).rejects.toMatchObject({ code: 'ended' });
+		await expect(
+			assignments.updateAssignment(east.id, { dueDate: '2031-01-15', recurrence: 'none', required: true }, o.by)
+		).rejects.toMatchObject({ code: 'ended' });
 		expect((await assignments.listAssignments()).map((r) => r.id)).toEqual([whole.id]);
 		expect((await assignments.getAssignment(whole.id))?.covered).toBe(5);
 		expect((await assignments.listAssignments({ includeEnded: true })).find((r) => r.id === east.id)?.endedAt).toBeInstanceOf(Date);
@@ -73,19 +109,40 @@ describe('assignments in the studio', () => {
 		const o = await organisation();
 		expect(assignments.assignmentEdit.safeParse({ dueDate: '2030-02-30', recurrence: 'none', required: true }).success).toBe(false);
 		expect(assignments.assignmentEdit.safeParse({ dueDate: '30.06.2030', recurrence: 'none', required: true }).success).toBe(false);
-		expect(assignments.assignmentInput.parse({ courseId: 'stats', departmentId: '3', dueDate: '2030-06-30', required: 'false' }).required).toBe(false);
+		expect(
+			assignments.assignmentInput.parse({ courseId: 'stats', departmentId: '3', dueDate: '2030-06-30', required: 'false' }).required
+		).toBe(false);
 		expect(assignments.assignmentInput.parse({ courseId: 'stats', departmentId: '3', dueDate: '2030-06-30' }).required).toBe(true);
-		await expect(assignments.createAssignment({ courseId: 'wip', departmentId: o.city.id, dueDate: '2030-01-01', recurrence: 'none', required: true }, o.by)).rejects.toMatchObject({ code: 'draft-course' });
-		await expect(assignments.createAssignment({ courseId: 'stats', departmentId: 99999, dueDate: '2030-01-01', recurrence: 'none', required: true }, o.by)).rejects.toMatchObject({ code: 'unknown-department' });
+		await expect(
+			assignments.createAssignment(
+				{ courseId: 'wip', departmentId: o.city.id, dueDate: '2030-01-01', recurrence: 'none', required: true },
+				o.by
+			)
+		).rejects.toMatchObject({ code: 'draft-course' });
+		await expect(
+			assignments.createAssignment(
+				{ courseId: 'stats', departmentId: 99999, dueDate: '2030-01-01', recurrence: 'none', required: true },
+				o.by
+			)
+		).rejects.toMatchObject({ code: 'unknown-department' });
 		expect(await db.select().from(schema.assignment)).toEqual([]);
 		expect((await assignments.courseOptions()).map((c) => c.id)).toEqual(['stats']);
 	});
 
 	it('explains for a department and a person which assignment applies and why', async () => {
 		const o = await organisation();
-		const whole = await assignments.createAssignment({ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true }, o.by);
-		const eastOld = await assignments.createAssignment({ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-05-01', recurrence: 'none', required: true }, o.by);
-		const eastNew = await assignments.createAssignment({ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-06-30', recurrence: 'none', required: false }, o.by);
+		const whole = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.city.id, dueDate: '2030-12-31', recurrence: 'none', required: true },
+			o.by
+		);
+		const eastOld = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-05-01', recurrence: 'none', required: true },
+			o.by
+		);
+		const eastNew = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.east.id, dueDate: '2030-06-30', recurrence: 'none', required: false },
+			o.by
+		);
 
 		const gsc = (await assignments.explainDepartment(o.gsc.id))!;
 		expect(gsc.chain.map((d) => d.code)).toEqual(['CITY', 'EAST', 'EAST-GSC']);
@@ -95,7 +152,10 @@ describe('assignments in the studio', () => {
 			[eastOld.id, false, 'overridden-newer'],
 			[whole.id, false, 'overridden-nearer']
 		]);
-		const gscOwn = await assignments.createAssignment({ courseId: 'stats', departmentId: o.gsc.id, dueDate: '2030-03-01', recurrence: 'none', required: true }, o.by);
+		const gscOwn = await assignments.createAssignment(
+			{ courseId: 'stats', departmentId: o.gsc.id, dueDate: '2030-03-01', recurrence: 'none', required: true },
+			o.by
+		);
 		const again = (await assignments.explainDepartment(o.gsc.id))!;
 		expect(again.courses[0].candidates[0]).toMatchObject({ assignmentId: gscOwn.id, applies: true, reason: 'own' });
 
@@ -108,6 +168,11 @@ describe('assignments in the studio', () => {
 		expect(person.courses[0].completedAt).toBeInstanceOf(Date);
 		expect((await assignments.explainPerson('gsc-b'))!.courses[0].completedAt).toBeNull();
 		expect(await assignments.explainPerson('nobody')).toBeUndefined();
+		// The department view counts people (gsc-a and gsc-b) and completions, and names nobody.
+		const counted = (await assignments.explainDepartment(o.gsc.id))!;
+		expect(counted.courses[0].coverage).toEqual({ people: 2, completed: 1 });
+		expect(counted.person).toBeUndefined();
+		expect(JSON.stringify(counted)).not.toMatch(/gsc-a|gsc-b/);
 		expect(await assignments.explainDepartment(99999)).toBeUndefined();
 	});
 

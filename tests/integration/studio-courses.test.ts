@@ -24,7 +24,9 @@ describe('studio course status', () => {
 		]);
 		expect(wip.draft).toBe(true);
 		expect(wip.errors).toContain('content/courses/02-wip/quiz.en.md:1: missing en quiz');
-		expect(wip.errors.some((e) => /^content\/courses\/02-wip\/quiz\.zh-CN\.md:\d+: question q1: unknown competency "no-such-skill"$/.test(e))).toBe(true);
+		expect(
+			wip.errors.some((e) => /^content\/courses\/02-wip\/quiz\.zh-CN\.md:\d+: question q1: unknown competency "no-such-skill"$/.test(e))
+		).toBe(true);
 	});
 
 	it('previews a quiz with its key and explanations in the language asked for, and says when one is missing', () => {
@@ -69,7 +71,11 @@ describe('studio course status', () => {
 
 	it('converts an uploaded GIFT bank with competencies checked against the framework, and reports syntax errors with the place', () => {
 		useLibrary(real);
-		const ok = studio.convertUpload('// [tag:citizen-responsiveness]\n::q1:: First? {=yes ~no}\n\n::q2:: Second? {=yes ~no}\n', { lang: 'auto', competency: 'no-such', prefix: 'x-' });
+		const ok = studio.convertUpload('// [tag:citizen-responsiveness]\n::q1:: First? {=yes ~no}\n\n::q2:: Second? {=yes ~no}\n', {
+			lang: 'auto',
+			competency: 'no-such',
+			prefix: 'x-'
+		});
 		expect(ok.ok).toBe(true);
 		if (!ok.ok) return;
 		expect(ok.conversion.converted.map((q) => `${q.id}:${q.competency}`)).toEqual(['x-q1:citizen-responsiveness', 'x-q2:no-such']);
@@ -82,7 +88,10 @@ describe('studio course status', () => {
 
 	it('escapes what an uploaded bank says: no raw HTML reaches the preview', () => {
 		useLibrary(real);
-		const r = studio.convertUpload('[markdown]Pick <script>alert(1)</script> **one** <img src\\="x" onerror\\="alert(2)">{=<b>a</b> ~b}\n', { lang: 'en', competency: '', prefix: '' });
+		const r = studio.convertUpload(
+			'[markdown]Pick <script>alert(1)</script> **one** <img src\\="x" onerror\\="alert(2)">{=<b>a</b> ~b}\n',
+			{ lang: 'en', competency: '', prefix: '' }
+		);
 		if (!r.ok) throw new Error(r.message);
 		const html = JSON.stringify(studio.giftPreview(r.conversion));
 		expect(html).not.toMatch(/<script|onerror|<img|<b>/);

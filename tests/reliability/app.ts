@@ -74,7 +74,11 @@ export function appServer(options: { buildDir: string; port: number; env: Record
 				BODY_SIZE_LIMIT: '60M',
 				...options.env
 			};
-			const proc = spawn(process.execPath, [path.join(path.resolve(root, options.buildDir), 'index.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+			const proc = spawn(process.execPath, [path.join(path.resolve(root, options.buildDir), 'index.js')], {
+				cwd: root,
+				env,
+				stdio: ['ignore', 'pipe', 'pipe']
+			});
 			child = proc;
 			live.add(proc);
 			proc.stdout!.on('data', onData);

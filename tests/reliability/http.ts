@@ -31,7 +31,11 @@ export class Client {
 		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 	}
 
-	async request(method: string, path: string, init: { form?: FormFields; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Reply> {
+	async request(
+		method: string,
+		path: string,
+		init: { form?: FormFields; body?: BodyInit; headers?: Record<string, string> } = {}
+	): Promise<Reply> {
 		// A fresh connection per request: a kept-alive socket the server is closing at that very moment
 		// would fail the request (browsers quietly retry those; a test would count an error).
 		const headers: Record<string, string> = { accept: 'text/html', connection: 'close', ...init.headers };
@@ -40,7 +44,11 @@ export class Client {
 		let body = init.body;
 		if (init.form) {
 			const params = new URLSearchParams();
-			const entries = Array.isArray(init.form) ? init.form : Object.entries(init.form).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]]));
+			const entries = Array.isArray(init.form)
+				? init.form
+				: Object.entries(init.form).flatMap(([k, v]) =>
+						Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string]]
+					);
 			for (const [k, v] of entries) params.append(k, v);
 			body = params;
 			headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -48,7 +56,13 @@ export class Client {
 		if (method !== 'GET' && method !== 'HEAD') headers.origin ??= new URL(this.base).origin;
 		let response: Response;
 		try {
-			response = await fetch(new URL(path, this.base), { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+			response = await fetch(new URL(path, this.base), {
+				method,
+				headers,
+				body,
+				redirect: 'manual',
+				signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000)
+			});
 		} catch (error) {
 			throw new NetworkError(`${method} ${path}: ${(error as Error).cause ?? (error as Error).message}`);
 		}
@@ -63,7 +77,9 @@ export class Client {
 			const eq = pair.indexOf('=');
 			const name = pair.slice(0, eq).trim();
 			const value = pair.slice(eq + 1).trim();
-			const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()));
+			const expired = attributes.some(
+				(a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now())
+			);
 			if (expired || value === '') this.cookies.delete(name);
 			else this.cookies.set(name, value);
 		}

@@ -95,7 +95,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 	};
 
 	/** One request, repeated while the server is away (cut connection, 503), until `deadline`. */
-	async function send(client: Client, method: 'GET' | 'POST', path: string, form?: [string, string][], tries = { n: 0 }, deadline = giveUp): Promise<Reply | undefined> {
+	async function send(
+		client: Client,
+		method: 'GET' | 'POST',
+		path: string,
+		form?: [string, string][],
+		tries = { n: 0 },
+		deadline = giveUp
+	): Promise<Reply | undefined> {
 		for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
 			result.requests++;
 			tries.n++;
@@ -156,7 +163,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 				exhausted.add(course.slug); // attempt limit for the year reached
 				continue;
 			}
-			if (started.status !== 303 || !started.location?.endsWith(`/courses/${course.slug}/quiz`)) return error(`start ${course.slug}: ${started.status} ${started.location ?? ''}`);
+			if (started.status !== 303 || !started.location?.endsWith(`/courses/${course.slug}/quiz`))
+				return error(`start ${course.slug}: ${started.status} ${started.location ?? ''}`);
 			const quiz = await send(client, 'GET', `/courses/${course.slug}/quiz`);
 			if (!quiz) return;
 			const inputs = quiz.status === 200 ? formInputs(quiz.text, '?/submit') : undefined;
@@ -171,7 +179,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 			if (!submitted) return;
 			const acknowledged = submitted.status === 303 ? /[?&]attempt=(\d+)/.exec(submitted.location ?? '') : null;
 			if (!acknowledged) return error(`submit ${course.slug}: ${submitted.status} ${submitted.location ?? ''}`);
-			if (Number(acknowledged[1]) !== attemptId) return error(`submit ${course.slug}: acknowledged attempt ${acknowledged[1]}, posted ${attemptId}`);
+			if (Number(acknowledged[1]) !== attemptId)
+				return error(`submit ${course.slug}: acknowledged attempt ${acknowledged[1]}, posted ${attemptId}`);
 			result.acknowledged++;
 			result.acknowledgedIds.set(username, [...(result.acknowledgedIds.get(username) ?? []), attemptId]);
 		}

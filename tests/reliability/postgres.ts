@@ -57,9 +57,13 @@ export async function scratchPostgres(port: number, options: { maxConnections?: 
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'govlearn-pg-'));
 	if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
 	const data = path.join(dir, 'data');
-	run([...owner.prefix, path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'], 'initdb');
+	run(
+		[...owner.prefix, path.join(bin, 'initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C.UTF-8'],
+		'initdb'
+	);
 	const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=${options.maxConnections ?? 200} -c log_min_messages=warning`;
-	const ctl = (...args: string[]) => run([...owner.prefix, path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), ...args], `pg_ctl ${args[0]}`);
+	const ctl = (...args: string[]) =>
+		run([...owner.prefix, path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'log'), ...args], `pg_ctl ${args[0]}`);
 	ctl('-o', serverOptions, '-w', '-t', '60', 'start');
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 	return {

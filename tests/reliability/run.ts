@@ -6,9 +6,18 @@
 //   4. the same while Postgres is stopped and started again (503 + degraded meanwhile, recovery without restart).
 // Postgres: a scratch cluster made with initdb in a temporary folder (port RELIABILITY_PG_PORT, default
 // 4279), so restarting it disturbs nobody. Options: --learners N --seconds S --only load,crash,postgres,cluster
+import { port } from '../helpers/ports';
 import { parseArgs } from 'node:util';
 import { ensureBuild } from './app';
-import { createLearners, crashDuringLoad, environment, loadWithoutLoss, postgresRestartDuringLoad, severalServers, type Outcome } from './scenarios';
+import {
+	createLearners,
+	crashDuringLoad,
+	environment,
+	loadWithoutLoss,
+	postgresRestartDuringLoad,
+	severalServers,
+	type Outcome
+} from './scenarios';
 
 const { values } = parseArgs({
 	options: {
@@ -21,8 +30,8 @@ const learners = Number(values.learners);
 const durationMs = Number(values.seconds) * 1000;
 const only = new Set(values.only!.split(','));
 const buildDir = process.env.RELIABILITY_BUILD_DIR ?? 'build-reliability';
-const pgPort = Number(process.env.RELIABILITY_PG_PORT ?? 4279);
-const appPorts = (process.env.RELIABILITY_APP_PORTS ?? '4260,4261').split(',').map(Number);
+const pgPort = Number(process.env.RELIABILITY_PG_PORT ?? port(4279));
+const appPorts = (process.env.RELIABILITY_APP_PORTS ?? `${port(4260)},${port(4261)}`).split(',').map(Number);
 
 process.env.GOVLEARN_QUIET_LOG = '1';
 ensureBuild(buildDir);
@@ -44,7 +53,10 @@ try {
 
 	if (only.has('load')) {
 		const users = await createLearners(env.sql, learners, 'load');
-		print(`load: ${learners} learners for ${durationMs / 1000} s on ${env.servers.length} servers`, await loadWithoutLoss(env, users, durationMs));
+		print(
+			`load: ${learners} learners for ${durationMs / 1000} s on ${env.servers.length} servers`,
+			await loadWithoutLoss(env, users, durationMs)
+		);
 	}
 	if (only.has('crash')) {
 		const users = await createLearners(env.sql, learners, 'crash');

@@ -25,7 +25,13 @@ export interface Environment {
  * A scratch Postgres cluster on `pgPort`, one database, and app servers on `appPorts` (not started).
  * `env` goes to every server (SEED_DEMO and so on).
  */
-export async function environment(options: { buildDir: string; pgPort: number; appPorts: number[]; env?: Record<string, string>; database?: string }): Promise<Environment> {
+export async function environment(options: {
+	buildDir: string;
+	pgPort: number;
+	appPorts: number[];
+	env?: Record<string, string>;
+	database?: string;
+}): Promise<Environment> {
 	const pg = await scratchPostgres(options.pgPort);
 	try {
 		const databaseUrl = await pg.database(options.database ?? 'govlearn');
@@ -68,7 +74,13 @@ export async function createLearners(sql: postgres.Sql, count: number, prefix = 
 		on conflict (code) do update set name_en = excluded.name_en returning id`;
 	await sql`update department set path = ${`/${dept.id}/`} where id = ${dept.id}`;
 	const usernames = Array.from({ length: count }, (_, i) => `${prefix}-${String(i + 1).padStart(4, '0')}`);
-	const values = usernames.map((username) => ({ username, display_name: username, department_id: dept.id, roles: '{learner}', password_hash: hash }));
+	const values = usernames.map((username) => ({
+		username,
+		display_name: username,
+		department_id: dept.id,
+		roles: '{learner}',
+		password_hash: hash
+	}));
 	await sql`insert into "user" ${sql(values, 'username', 'display_name', 'department_id', 'roles', 'password_hash')} on conflict (username) do nothing`;
 	return usernames;
 }
@@ -111,9 +123,11 @@ function lossProblems(result: LoadResult, stored: Stored): string[] {
 	if (result.acknowledged === 0) problems.push('no submission was acknowledged');
 	if (result.acknowledged !== result.sent) problems.push(`${result.sent} submissions sent but ${result.acknowledged} acknowledged`);
 	if (stored.lost.length) problems.push(`acknowledged but not stored: attempts ${stored.lost.slice(0, 20).join(', ')}`);
-	if (stored.unacknowledged.length) problems.push(`stored but never acknowledged: attempts ${stored.unacknowledged.slice(0, 20).join(', ')}`);
+	if (stored.unacknowledged.length)
+		problems.push(`stored but never acknowledged: attempts ${stored.unacknowledged.slice(0, 20).join(', ')}`);
 	if (stored.stored !== result.acknowledged) problems.push(`${result.acknowledged} acknowledged, ${stored.stored} stored`);
-	if (stored.badAnswers.length) problems.push(`attempts without exactly one answer per question: ${stored.badAnswers.slice(0, 20).join(', ')}`);
+	if (stored.badAnswers.length)
+		problems.push(`attempts without exactly one answer per question: ${stored.badAnswers.slice(0, 20).join(', ')}`);
 	return problems;
 }
 
@@ -129,7 +143,12 @@ function serverErrors(servers: AppServer[], since: number): string[] {
 
 /** What the servers logged about the database's availability (db.down, db.unavailable, db.recovered). */
 function outageEvents(servers: AppServer[], since: number): string {
-	const events = servers.flatMap((s) => s.events().filter((e) => /^db\./.test(String(e.event)) && Date.parse(String(e.at)) >= since).map((e) => `${s.port} ${e.at} ${e.event} ${e.path ?? ''}`));
+	const events = servers.flatMap((s) =>
+		s
+			.events()
+			.filter((e) => /^db\./.test(String(e.event)) && Date.parse(String(e.at)) >= since)
+			.map((e) => `${s.port} ${e.at} ${e.event} ${e.path ?? ''}`)
+	);
 	return events.length ? events.slice(0, 10).join('; ') : 'nothing';
 }
 
@@ -181,7 +200,11 @@ export interface Outcome<T = LoadFigures> {
 }
 
 /** N learners for `durationMs` against the running servers: no errors, every acknowledgement stored once. */
-export async function loadWithoutLoss(env: Environment, usernames: string[], durationMs: number): Promise<Outcome<LoadFigures & { healthChecks: number }>> {
+export async function loadWithoutLoss(
+	env: Environment,
+	usernames: string[],
+	durationMs: number
+): Promise<Outcome<LoadFigures & { healthChecks: number }>> {
 	const since = Date.now();
 	const load = runLoad({ servers: env.servers.map((s) => s.url), usernames, password: LOAD_PASSWORD, courses: courseRoutes(), durationMs });
 	// A load balancer keeps asking /healthz meanwhile: a busy server must not look broken.
@@ -195,7 +218,9 @@ export async function loadWithoutLoss(env: Environment, usernames: string[], dur
 				// As a load balancer does, a server counts as down after two failed checks in a row.
 				const failures: string[] = [];
 				for (let attempt = 0; attempt < 2 && failures.length === attempt; attempt++) {
-					const reply = await fetch(`${s.url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(10_000) }).catch((e: Error) => ({ status: `${e.name}: ${String((e.cause as Error | undefined)?.message ?? e.message)}` }));
+					const reply = await fetch(`${s.url}/healthz`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(10_000) }).catch(
+						(e: Error) => ({ status: `${e.name}: ${String((e.cause as Error | undefined)?.message ?? e.message)}` })
+					);
 					if (reply.status !== 200) failures.push(String(reply.status));
 				}
 				if (failures.length === 2) health.push(`${s.port}: ${failures.join(', ')}`);
@@ -208,14 +233,24 @@ export async function loadWithoutLoss(env: Environment, usernames: string[], dur
 	await sampler;
 	const stored = await verifyStored(env.sql, result);
 	const problems = lossProblems(result, stored);
-	if (health.length) problems.push(`/healthz failed ${health.length} of ${healthChecks} times under load: ${health.slice(0, 5).join(', ')}`);
-	if (result.retries) problems.push(`${result.retries} requests had to be retried although nothing was disrupted; the servers said: ${outageEvents(env.servers, since)}`);
+	if (health.length)
+		problems.push(`/healthz failed ${health.length} of ${healthChecks} times under load: ${health.slice(0, 5).join(', ')}`);
+	if (result.retries)
+		problems.push(
+			`${result.retries} requests had to be retried although nothing was disrupted; the servers said: ${outageEvents(env.servers, since)}`
+		);
 	problems.push(...serverErrors(env.servers, since));
 	return { figures: { ...figures(result, stored, Date.now() - since), healthChecks }, problems };
 }
 
 /** The same load; at `killAfterMs` the first server is SIGKILLed and restarted `downMs` later. */
-export async function crashDuringLoad(env: Environment, usernames: string[], durationMs: number, killAfterMs: number, downMs: number): Promise<Outcome<LoadFigures & { restartMs: number }>> {
+export async function crashDuringLoad(
+	env: Environment,
+	usernames: string[],
+	durationMs: number,
+	killAfterMs: number,
+	downMs: number
+): Promise<Outcome<LoadFigures & { restartMs: number }>> {
 	const since = Date.now();
 	const victim = env.servers[0];
 	const load = runLoad({ servers: env.servers.map((s) => s.url), usernames, password: LOAD_PASSWORD, courses: courseRoutes(), durationMs });
@@ -243,7 +278,13 @@ export interface OutageFigures extends LoadFigures {
  * The same load; at `stopAfterMs` Postgres is stopped for `downMs` and started again. Meanwhile pages
  * must answer 503 with Retry-After and /healthz "degraded"; afterwards the app recovers without a restart.
  */
-export async function postgresRestartDuringLoad(env: Environment, usernames: string[], durationMs: number, stopAfterMs: number, downMs: number): Promise<Outcome<OutageFigures>> {
+export async function postgresRestartDuringLoad(
+	env: Environment,
+	usernames: string[],
+	durationMs: number,
+	stopAfterMs: number,
+	downMs: number
+): Promise<Outcome<OutageFigures>> {
 	const since = Date.now();
 	const problems: string[] = [];
 	const processes = env.servers.map((s) => s.running());
@@ -279,8 +320,10 @@ export async function postgresRestartDuringLoad(env: Environment, usernames: str
 	const stored = await verifyStored(env.sql, result);
 	problems.push(...lossProblems(result, stored));
 	if (!pages['503']) problems.push(`no 503 while Postgres was down (pages answered ${JSON.stringify(pages)})`);
-	if (Object.keys(pages).some((s) => s !== '503')) problems.push(`pages answered other than 503 while Postgres was down: ${JSON.stringify(pages)}`);
-	if (!healthz['503 degraded'] || Object.keys(healthz).some((s) => s !== '503 degraded')) problems.push(`/healthz while Postgres was down: ${JSON.stringify(healthz)}`);
+	if (Object.keys(pages).some((s) => s !== '503'))
+		problems.push(`pages answered other than 503 while Postgres was down: ${JSON.stringify(pages)}`);
+	if (!healthz['503 degraded'] || Object.keys(healthz).some((s) => s !== '503 degraded'))
+		problems.push(`/healthz while Postgres was down: ${JSON.stringify(healthz)}`);
 	if (recoveredMs < 0) problems.push('the app did not recover within a minute of Postgres coming back');
 	for (const [i, s] of env.servers.entries())
 		if (s.running() !== processes[i]) problems.push(`app server ${s.port} ended during the Postgres restart:\n${diagnostics(s)}`);
@@ -347,5 +390,8 @@ export async function severalServers(env: Environment, username: string, passwor
 		} else retryAfter = Number(reply.headers.get('retry-after'));
 	}
 	if (throttledAcross && !(retryAfter && retryAfter > 0 && retryAfter <= 300)) problems.push(`Retry-After ${retryAfter}`);
-	return { figures: { servers: env.servers.length, contentSyncedBy, demoSeededBy, courses, sessionAcross, throttledAcross, retryAfter }, problems };
+	return {
+		figures: { servers: env.servers.length, contentSyncedBy, demoSeededBy, courses, sessionAcross, throttledAcross, retryAfter },
+		problems
+	};
 }

@@ -84,7 +84,7 @@ const EXPECTED = [
 	'courses/12-copycat/course.zh-CN.md:2: duplicate course id valid-course (also used by 01-valid-course)',
 	// 13-broken-references: links and images that do not resolve
 	'courses/13-broken-references/01-first-lesson.zh-CN.md:6: image not found: images/missing.svg (no such file)',
-	'courses/13-broken-references/01-first-lesson.zh-CN.md:8: image not found: images/photo.png (images must be SVG files in the course\'s images/ folder)',
+	"courses/13-broken-references/01-first-lesson.zh-CN.md:8: image not found: images/photo.png (images must be SVG files in the course's images/ folder)",
 	'courses/13-broken-references/01-first-lesson.zh-CN.md:10: image not allowed: https://example.org/logo.svg (the content security policy blocks images from other sites; save the SVG in images/)',
 	'courses/13-broken-references/01-first-lesson.zh-CN.md:12: link target not found: no-such-lesson (no lesson "no-such-lesson" in course broken-references)',
 	'courses/13-broken-references/01-first-lesson.zh-CN.md:12: link target not found: 02-second.en.md (link to a lesson by its slug (second), not its file name)',
@@ -126,7 +126,7 @@ const EXPECTED = [
 	'courses/18-bad-file-names/quiz.fr.md:1: unknown language suffix (use .zh-CN.md or .en.md)',
 	// 16-lesson-compile: lessons that mdsvex/Svelte cannot compile
 	'courses/16-lesson-compile/01-first-lesson.zh-CN.md:12: lesson does not compile (mdsvex/Svelte): Expected a valid element or component name. Components must have a valid variable name or dot notation expression',
-	'courses/16-lesson-compile/01-first-lesson.en.md:8: lesson does not compile (mdsvex/Svelte): `<div>` was left open',
+	'courses/16-lesson-compile/01-first-lesson.en.md:8: lesson does not compile (mdsvex/Svelte): `<div>` was left open'
 ];
 
 describe('npm run content:check', () => {

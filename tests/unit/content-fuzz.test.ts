@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitFrontmatter } from '../../src/lib/server/content/frontmatter';
 import { loadLibrary, type ContentFiles } from '../../src/lib/server/content/library';
-import { parseQuiz, type QuizQuestion } from '../../src/lib/server/content/quiz';
+import { parseQuiz, type QuizQuestion } from '../../src/lib/server/quiz/parse';
 import { fuzzRuns } from './fuzz-runs';
 
 const runs = fuzzRuns(300);
@@ -59,9 +59,9 @@ const markdownLine = fc.oneof(
 		'***'
 	)
 );
-const markdown = fc.array(markdownLine, { maxLength: 60 }).chain((lines) =>
-	fc.constantFrom('\n', '\r\n', '\r').map((eol) => lines.join(eol))
-);
+const markdown = fc
+	.array(markdownLine, { maxLength: 60 })
+	.chain((lines) => fc.constantFrom('\n', '\r\n', '\r').map((eol) => lines.join(eol)));
 
 function lineCount(text: string): number {
 	return text.replace(/^\uFEFF/, '').split(/\r\n?|\n/).length;
@@ -104,7 +104,10 @@ describe('quiz parser (property-based)', () => {
 			type: fc.constantFrom('single' as const, 'multiple' as const, 'true-false' as const, 'short' as const),
 			competency: fc.stringMatching(/^[a-z][a-z0-9-]{0,12}$/),
 			stem: fc.stringMatching(/^[A-Za-z\u4e00-\u4e80][A-Za-z0-9 ,\u4e00-\u4e80]{0,30}[A-Za-z0-9?\u4e00-\u4e80]$/),
-			options: fc.uniqueArray(fc.stringMatching(/^[A-Za-z\u4e00-\u4e80][A-Za-z0-9 \u4e00-\u4e80]{0,14}[A-Za-z0-9\u4e00-\u4e80]$/), { minLength: 2, maxLength: 6 }),
+			options: fc.uniqueArray(fc.stringMatching(/^[A-Za-z\u4e00-\u4e80][A-Za-z0-9 \u4e00-\u4e80]{0,14}[A-Za-z0-9\u4e00-\u4e80]$/), {
+				minLength: 2,
+				maxLength: 6
+			}),
 			marks: fc.array(fc.boolean(), { minLength: 6, maxLength: 6 }),
 			explanation: fc.stringMatching(/^[A-Za-z\u4e00-\u4e80][A-Za-z0-9 .\u4e00-\u4e80]{0,40}$/)
 		})
@@ -125,7 +128,10 @@ describe('quiz parser (property-based)', () => {
 				const text =
 					'---\ntitle: Quiz\n---\n\n' +
 					questions
-						.map((q, i) => `## q${i + 1} · ${q.type} · ${q.competency}\n\n${q.stem}\n\n${q.options.map((o, j) => `- [${q.correct[j] ? 'x' : ' '}] ${o}`).join('\n')}\n\n> ${q.explanation}\n`)
+						.map(
+							(q, i) =>
+								`## q${i + 1} · ${q.type} · ${q.competency}\n\n${q.stem}\n\n${q.options.map((o, j) => `- [${q.correct[j] ? 'x' : ' '}] ${o}`).join('\n')}\n\n> ${q.explanation}\n`
+						)
 						.join('\n');
 				const { questions: parsed, errors } = parseQuiz(text, 'quiz.en.md');
 				expect(errors).toEqual([]);
@@ -148,15 +154,38 @@ describe('quiz parser (property-based)', () => {
 describe('frontmatter (property-based)', () => {
 	it('never throws and reports lines within the file', () => {
 		fc.assert(
-			fc.property(fc.array(fc.oneof(markdownLine, fc.constantFrom('id: x', 'hours: 1.5', 'a: [1, 2', 'b: "open', ': :', '- - -', 'key: &anchor', '*alias', 'c: *anchor', '***', '!!binary x', '? complex', '%YAML 1.2')), { maxLength: 30 }), (lines) => {
-				const text = ['---', ...lines, '---', 'body'].join('\n');
-				const result = splitFrontmatter(text, 'course.en.md');
-				for (const e of result.errors) {
-					expect(e.line).toBeGreaterThanOrEqual(1);
-					expect(e.line).toBeLessThanOrEqual(lineCount(text));
+			fc.property(
+				fc.array(
+					fc.oneof(
+						markdownLine,
+						fc.constantFrom(
+							'id: x',
+							'hours: 1.5',
+							'a: [1, 2',
+							'b: "open',
+							': :',
+							'- - -',
+							'key: &anchor',
+							'*alias',
+							'c: *anchor',
+							'***',
+							'!!binary x',
+							'? complex',
+							'%YAML 1.2'
+						)
+					),
+					{ maxLength: 30 }
+				),
+				(lines) => {
+					const text = ['---', ...lines, '---', 'body'].join('\n');
+					const result = splitFrontmatter(text, 'course.en.md');
+					for (const e of result.errors) {
+						expect(e.line).toBeGreaterThanOrEqual(1);
+						expect(e.line).toBeLessThanOrEqual(lineCount(text));
+					}
+					expect(result.bodyLine).toBeGreaterThanOrEqual(1);
 				}
-				expect(result.bodyLine).toBeGreaterThanOrEqual(1);
-			}),
+			),
 			{ numRuns: runs }
 		);
 	});
@@ -169,7 +198,9 @@ describe('found by fuzzing', () => {
 		expect(result.errors[0].line).toBe(3);
 		expect(result.data).toEqual({});
 		const library = loadLibrary({ 'content/courses/01-alpha/course.zh-CN.md': '---\n***\n---\n' });
-		expect(library.errors.some((e) => e.file === 'content/courses/01-alpha/course.zh-CN.md' && e.line === 2 && /alias/i.test(e.message))).toBe(true);
+		expect(
+			library.errors.some((e) => e.file === 'content/courses/01-alpha/course.zh-CN.md' && e.line === 2 && /alias/i.test(e.message))
+		).toBe(true);
 	});
 });
 
@@ -183,7 +214,9 @@ describe('library loader (property-based)', () => {
       advanced: { zh-CN: [二], en: [two] }
 `;
 	const frontmatter = fc.oneof(
-		fc.constant('id: fuzz-course\ntitle: T\nsummary: S\nhours: 1\ncompetencies: [online-service]\nlevel: basic\npassScore: 60\nattemptLimit: 3\nshuffle: false'),
+		fc.constant(
+			'id: fuzz-course\ntitle: T\nsummary: S\nhours: 1\ncompetencies: [online-service]\nlevel: basic\npassScore: 60\nattemptLimit: 3\nshuffle: false'
+		),
 		fc.constant('title: Lesson\nminutes: 5'),
 		fc.constant('title: Quiz'),
 		fc.array(markdownLine, { maxLength: 8 }).map((l) => l.join('\n'))
@@ -207,7 +240,11 @@ describe('library loader (property-based)', () => {
 	it('never throws on arbitrary course folders and reports every error on a line of a file it was given', () => {
 		fc.assert(
 			fc.property(
-				fc.dictionary(fc.tuple(fc.constantFrom('01-alpha', '02-beta', '02-alpha'), name).map(([dir, n]) => `content/courses/${dir}/${n}`), file, { maxKeys: 10 }),
+				fc.dictionary(
+					fc.tuple(fc.constantFrom('01-alpha', '02-beta', '02-alpha'), name).map(([dir, n]) => `content/courses/${dir}/${n}`),
+					file,
+					{ maxKeys: 10 }
+				),
 				fc.boolean(),
 				(courseFiles, withFramework) => {
 					const files: ContentFiles = { ...courseFiles };

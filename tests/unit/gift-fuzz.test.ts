@@ -3,9 +3,9 @@
 // valid quiz file; and banks of the kinds GovLearn holds come through with their keys intact.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeAnswer } from '../../src/lib/server/content/grade';
-import { parseQuiz } from '../../src/lib/server/content/quiz';
-import { convertGift, decodeGift, formatReport, GiftParseError, type GiftConversion } from '../../src/lib/server/gift';
+import { normalizeAnswer } from '../../src/lib/server/quiz/grade';
+import { parseQuiz } from '../../src/lib/server/quiz/parse';
+import { convertGift, decodeGift, formatReport, GiftParseError, type GiftConversion } from '../../src/lib/server/quiz/gift';
 import { fuzzRuns } from './fuzz-runs';
 
 const runs = fuzzRuns(200);
@@ -37,8 +37,45 @@ function expectWellFormed(result: GiftConversion): void {
 	expect(formatReport(result)).toContain(String(result.total));
 }
 
-const giftChars = fc.constantFrom('{', '}', '=', '~', '#', ':', '::', '\\', '\\{', '\\=', '\\~', '\\#', '\\:', '%', '[html]', '[markdown]', '[moodle]', '//', '\n', '\n\n', ' ', 'TRUE', 'F', '->', '$CATEGORY: x', '[tag:x]', '[id:y]', '<b>', '</b>', '- ', '> ', '# ', '|a|b|', '---');
-const giftish = fc.array(fc.oneof(giftChars, fc.string({ maxLength: 10 }), fc.constantFrom('问题', '正确', '答案')), { maxLength: 80 }).map((parts) => parts.join(''));
+const giftChars = fc.constantFrom(
+	'{',
+	'}',
+	'=',
+	'~',
+	'#',
+	':',
+	'::',
+	'\\',
+	'\\{',
+	'\\=',
+	'\\~',
+	'\\#',
+	'\\:',
+	'%',
+	'[html]',
+	'[markdown]',
+	'[moodle]',
+	'//',
+	'\n',
+	'\n\n',
+	' ',
+	'TRUE',
+	'F',
+	'->',
+	'$CATEGORY: x',
+	'[tag:x]',
+	'[id:y]',
+	'<b>',
+	'</b>',
+	'- ',
+	'> ',
+	'# ',
+	'|a|b|',
+	'---'
+);
+const giftish = fc
+	.array(fc.oneof(giftChars, fc.string({ maxLength: 10 }), fc.constantFrom('问题', '正确', '答案')), { maxLength: 80 })
+	.map((parts) => parts.join(''));
 
 describe('GIFT import (property-based)', () => {
 	it('converts or refuses with a line number any text, and accounts for every question', () => {
@@ -68,9 +105,19 @@ describe('GIFT import (property-based)', () => {
 
 	const word = fc.stringMatching(/^[A-Za-z\u4e00-\u9fa5][A-Za-z0-9 \u4e00-\u9fa5]{0,14}[A-Za-z0-9\u4e00-\u9fa5]$/);
 	const bankQuestion = fc.oneof(
-		fc.record({ kind: fc.constant('single' as const), stem: word, options: fc.uniqueArray(word, { minLength: 2, maxLength: 5 }), right: fc.nat(4) }),
+		fc.record({
+			kind: fc.constant('single' as const),
+			stem: word,
+			options: fc.uniqueArray(word, { minLength: 2, maxLength: 5 }),
+			right: fc.nat(4)
+		}),
 		fc
-			.record({ kind: fc.constant('multiple' as const), stem: word, options: fc.uniqueArray(word, { minLength: 2, maxLength: 5 }), marks: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }) })
+			.record({
+				kind: fc.constant('multiple' as const),
+				stem: word,
+				options: fc.uniqueArray(word, { minLength: 2, maxLength: 5 }),
+				marks: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 })
+			})
 			.map((q) => {
 				const marks = q.options.map((_, j) => q.marks[j]);
 				if (!marks.includes(true)) marks[0] = true;
@@ -87,7 +134,8 @@ describe('GIFT import (property-based)', () => {
 				const text = bank
 					.map((q, i) => {
 						const title = `::Q${i + 1}::`;
-						if (q.kind === 'single') return `${title}${q.stem}?{${q.options.map((o, j) => `${j === q.right % q.options.length ? '=' : '~'}${o}`).join(' ')}}`;
+						if (q.kind === 'single')
+							return `${title}${q.stem}?{${q.options.map((o, j) => `${j === q.right % q.options.length ? '=' : '~'}${o}`).join(' ')}}`;
 						if (q.kind === 'multiple') {
 							const right = q.marks.filter(Boolean).length;
 							return `${title}${q.stem}?{${q.options.map((o, j) => (q.marks[j] ? `~%${(100 / right).toFixed(5)}%${o}` : `~%-100%${o}`)).join(' ')}}`;
@@ -108,10 +156,14 @@ describe('GIFT import (property-based)', () => {
 						expect(c).toBeUndefined();
 						continue;
 					}
-					expect(c, `question ${i + 1} (${q.kind}) was not converted: ${result.skipped.find((s) => s.number === i + 1)?.reason}`).toBeDefined();
+					expect(
+						c,
+						`question ${i + 1} (${q.kind}) was not converted: ${result.skipped.find((s) => s.number === i + 1)?.reason}`
+					).toBeDefined();
 					if (!c) continue;
 					expect(c.id.startsWith(prefix)).toBe(true);
-					if (q.kind === 'single') expect(c.options.map((o) => o.correct)).toEqual(q.options.map((_, j) => j === q.right % q.options.length));
+					if (q.kind === 'single')
+						expect(c.options.map((o) => o.correct)).toEqual(q.options.map((_, j) => j === q.right % q.options.length));
 					if (q.kind === 'true-false') expect(c.options.map((o) => o.correct)).toEqual([q.value, !q.value]);
 					// Spacing may be tidied; grading ignores it anyway.
 					if (q.kind === 'short') expect(c.accepted.map(normalizeAnswer)).toEqual(q.answers.map(normalizeAnswer));

@@ -6,8 +6,9 @@ import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { parseQuiz } from '../../src/lib/server/content/quiz';
-import { convertGift, decodeGift, formatReport, GIFT_MAX_BYTES, GiftParseError } from '../../src/lib/server/gift';
+import { grade } from '../../src/lib/server/quiz/grade';
+import { parseQuiz } from '../../src/lib/server/quiz/parse';
+import { convertGift, decodeGift, formatReport, GIFT_MAX_BYTES, GiftParseError } from '../../src/lib/server/quiz/gift';
 
 const md = unified().use(remarkParse).use(remarkGfm);
 /** Text of a Markdown fragment as a reader sees it (formatting and escapes gone). */
@@ -18,14 +19,23 @@ function breaksAsSpaces<T>(node: T): T {
 	if (n.children) n.children = n.children.map(breaksAsSpaces);
 	return node;
 }
-const squash = (s: string) => s.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim();
+const squash = (s: string) =>
+	s
+		.replace(/\u00a0/g, ' ')
+		.replace(/\s+/g, ' ')
+		.trim();
 const entities: Record<string, string> = { '&nbsp;': ' ', '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 /** Expected text of a parsed GIFT text field, independently of the converter. */
 function expectedText(t: { format: string; text: string }): string {
 	if (t.format === 'markdown') return textOf(t.text);
 	const html = t.format === 'html' || /<\/?[a-z][a-z0-9]*(\s[^<>]*)?\/?>/i.test(t.text);
 	if (!html) return squash(t.text);
-	return squash(t.text.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/&[a-z#0-9]+;/gi, (e) => entities[e] ?? e));
+	return squash(
+		t.text
+			.replace(/<!--[\s\S]*?-->/g, '')
+			.replace(/<[^>]+>/g, ' ')
+			.replace(/&[a-z#0-9]+;/gi, (e) => entities[e] ?? e)
+	);
 }
 
 const fixture = (name: string) => readFileSync(path.join('tests/fixtures/gift', name), 'utf8');
@@ -89,8 +99,16 @@ describe('GIFT conversion of our own bank', () => {
 	});
 
 	it('applies the default competency and id prefix, and reports unknown competencies', () => {
-		const r = convertGift(fixture('zh-bank.gift'), { defaultCompetency: 'data-sharing', idPrefix: 'open-', competencies: ['data-sharing'] });
-		expect(r.converted.map((q) => `${q.id}/${q.competency}`)).toEqual(['open-q01/citizen-responsiveness', 'open-q02/data-sharing', 'open-q03/data-sharing']);
+		const r = convertGift(fixture('zh-bank.gift'), {
+			defaultCompetency: 'data-sharing',
+			idPrefix: 'open-',
+			competencies: ['data-sharing']
+		});
+		expect(r.converted.map((q) => `${q.id}/${q.competency}`)).toEqual([
+			'open-q01/citizen-responsiveness',
+			'open-q02/data-sharing',
+			'open-q03/data-sharing'
+		]);
 		expect(r.warnings.some((w) => w.number === 1 && w.message.includes('not in content/competencies.yaml'))).toBe(true);
 	});
 
@@ -137,6 +155,127 @@ describe('GIFT conversion of our own bank', () => {
 	});
 });
 
+const moodle = (name: string) => fixture(path.join('moodle', name));
+
+/** The explanation's feedback line for an option (`**True**: …`), as text. */
+const feedbackFor = (explanation: string, option: string) =>
+	textOf(explanation.split('\n').find((l) => /^[-*] \*\*/.test(l) && l.slice(4).startsWith(`${option}**`)) ?? '').replace(
+		`${option}: `,
+		''
+	);
+
+describe('GIFT: what Moodle reads, GovLearn reads', () => {
+	it("reads Moodle's test fixture whole (a numerical answer with feedback on a wrong answer included) and reports what it cannot convert", () => {
+		const r = convertGift(moodle('questions.gift.txt'), { defaultCompetency: 'x' });
+		expect(r.total).toBe(9);
+		expect(r.skipped.map((s) => [s.number, s.giftType])).toEqual([
+			[1, 'Essay'],
+			[2, 'Matching'],
+			[5, 'Numerical'],
+			[7, 'TF']
+		]);
+		expect(r.converted.map((q) => [q.title, q.type])).toEqual([
+			['Q2', 'single'],
+			['colours', 'multiple'],
+			['Shortanswer', 'short'],
+			['2-08 TSL', 'true-false'],
+			['2-08 TSL', 'true-false']
+		]);
+		expect(parseQuiz(r.markdown, 'quiz.en.md').errors).toEqual([]);
+	});
+
+	it("reads every question of Moodle's examples file, none refused by the grammar", () => {
+		const r = convertGift(moodle('examples.txt'), { defaultCompetency: 'x' });
+		expect(r.total).toBe(43);
+		expect(r.skipped.filter((s) => s.giftType === 'unreadable')).toEqual([]);
+		expect(r.converted.length).toBe(23);
+		// `\=`, `\~`, `\#`, `\{`, `\}` and `\\` are text.
+		const control = r.converted.find((q) => q.title === 'GIFT Control Characters')!;
+		expect(control.options.map((o) => o.text)).toEqual(['~', '=', '#', '{', '}', '\\']);
+		expect(control.options.map((o) => o.correct)).toEqual([false, false, false, false, false, true]);
+	});
+
+	it("reads the GIFT of Moodle's own import and export tests", () => {
+		const r = convertGift(moodle('giftformat_test.gift'), { defaultCompetency: 'x' });
+		expect(r.total).toBe(7);
+		expect(r.skipped.map((s) => [s.number, s.giftType])).toEqual([
+			[1, 'Numerical'],
+			[2, 'Numerical']
+		]);
+		expect(r.converted.find((q) => q.title === 'colours')!.options.map((o) => o.correct)).toEqual([true, false, false]);
+		expect(r.converted.find((q) => q.title === 'Shortanswer')!.accepted).toEqual(['Frog']);
+		expect(r.converted.find((q) => q.title === 'True/false question')).toMatchObject({ id: 'myid', competency: 'tag1' });
+	});
+
+	it('gives true/false feedback to the right answer the way Moodle does: the wrong answer first, then the right one', () => {
+		const r = convertGift(moodle('giftformat_test.gift'), { defaultCompetency: 'x' });
+		const back = parseQuiz(r.markdown, 'quiz.en.md').questions;
+		const [falseQ, trueQ, tagged] = back.filter((q) => q.type === 'true-false');
+		// {FALSE#42 is the Ultimate Answer.#You gave the right answer.}: choosing True is wrong.
+		expect(falseQ.options.map((o) => o.correct)).toEqual([false, true]);
+		expect(feedbackFor(falseQ.explanation, 'True')).toBe('42 is the Ultimate Answer.');
+		expect(feedbackFor(falseQ.explanation, 'False')).toBe('You gave the right answer.');
+		// {TRUE#…Ultimate Answer.#You gave the right answer.}: choosing True is right.
+		expect(trueQ.options.map((o) => o.correct)).toEqual([true, false]);
+		expect(feedbackFor(trueQ.explanation, 'True')).toBe('You gave the right answer.');
+		expect(feedbackFor(trueQ.explanation, 'False')).toBe('42 is the Ultimate Answer.');
+		expect(feedbackFor(tagged.explanation, 'True')).toBe('This is the right answer.');
+		expect(feedbackFor(tagged.explanation, 'False')).toBe('This is the wrong answer.');
+		expect(textOf(tagged.explanation)).toContain('You should have selected true.');
+	});
+
+	it('drops comment lines between answers, as Moodle does, instead of gluing them to the text', () => {
+		const r = convertGift(
+			'::Q:: Which comes first?\n// a note for authors\n{\n\t=Reply # good\n\t// why the next one is wrong\n\t~Wait # bad\n}\n',
+			{ defaultCompetency: 'x' }
+		);
+		expect(r.skipped).toEqual([]);
+		expect(r.converted[0].stem).toBe('Which comes first?');
+		expect(r.converted[0].options.map((o) => o.text)).toEqual(['Reply', 'Wait']);
+		expect(r.markdown).not.toContain('//');
+	});
+
+	it('reads single colons in titles, stems, answers and feedback as text (Moodle needs \\: only for titles and numbers)', () => {
+		const r = convertGift(
+			[
+				'::Time: morning:: The office opens at 8:30. Where is the form? {=https://example.gov/form # note: printable ~At the desk}',
+				'::Ratio:: Staff to residents: which ratio? {=1:50 =one to fifty}',
+				'::Range:: A number from 1 to 5? {#3:2 # close: within 2}'
+			].join('\n\n'),
+			{ defaultCompetency: 'x' }
+		);
+		expect(r.converted.map((q) => q.title)).toEqual(['Time: morning', 'Ratio']);
+		expect(r.converted[0].stem).toBe('The office opens at 8:30. Where is the form?');
+		expect(r.converted[0].options.map((o) => o.text)).toEqual(['https://example.gov/form', 'At the desk']);
+		expect(r.markdown).toContain('note: printable');
+		expect(r.converted[1].accepted).toEqual(['1:50', 'one to fifty']);
+		expect(r.skipped.map((s) => s.giftType)).toEqual(['Numerical']);
+	});
+
+	it('reports a question the grammar cannot read, with its line, and converts the others', () => {
+		const r = convertGift('::One:: First? {=a ~b}\n\n::Two:: Broken {=a ~b\n\n::Three:: Third? {T}\n', { defaultCompetency: 'x' });
+		expect(r.total).toBe(3);
+		expect(r.converted.map((q) => q.title)).toEqual(['One', 'Three']);
+		expect(r.skipped).toHaveLength(1);
+		expect(r.skipped[0]).toMatchObject({ number: 2, giftType: 'unreadable', excerpt: '::Two:: Broken {=a ~b' });
+		expect(r.skipped[0].reason).toMatch(/line 3\b/);
+		expect(formatReport(r)).toMatch(/3 question\(s\): 2 converted, 1 not converted/);
+	});
+
+	it('keeps accepted short answers as typed text, so a right answer with Markdown characters is graded right', () => {
+		const r = convertGift('::Links:: Where do residents apply? {=https://example.gov/apply?x\\=1&y\\=2 =R&D office =a_b*c* =desk [2]}\n', {
+			defaultCompetency: 'x'
+		});
+		expect(r.skipped).toEqual([]);
+		const written = parseQuiz(r.markdown, 'quiz.en.md').questions[0];
+		expect(written.accepted).toEqual(['https://example.gov/apply?x=1&y=2', 'R&D office', 'a_b*c*', 'desk [2]']);
+		const key = { type: 'short' as const, correct: [], accepted: written.accepted, optionCount: 0, points: 1 };
+		for (const typed of ['https://example.gov/apply?x=1&y=2', 'R&D office', 'r&d  office', 'a_b*c*', 'desk [2]'])
+			expect(grade(key, typed).correct, typed).toBe(true);
+		expect(grade(key, 'R\\&D office').correct).toBe(false);
+	});
+});
+
 // ../shared/fixtures/gift: MIT-licensed GIFT samples with their expected parse as JSON.
 const SHARED = path.resolve('..', 'shared', 'fixtures', 'gift');
 const sharedFiles = (() => {
@@ -180,7 +319,9 @@ describe.runIf(sharedFiles.length > 0)('GIFT conversion of the shared samples', 
 
 	for (const file of sharedFiles) {
 		it(`${file}: every question converts or is reported; stems and keys match the expected parse`, () => {
-			const expected = (JSON.parse(readFileSync(path.join(SHARED, file.replace(/\.gift$/, '.json')), 'utf8')) as Expected[]).filter((q) => q.type !== 'Category');
+			const expected = (JSON.parse(readFileSync(path.join(SHARED, file.replace(/\.gift$/, '.json')), 'utf8')) as Expected[]).filter(
+				(q) => q.type !== 'Category'
+			);
 			const result = convertGift(readFileSync(path.join(SHARED, file), 'utf8'), { locale: 'en' });
 			expect(result.total).toBe(expected.length);
 			expect(result.converted.length + result.skipped.length).toBe(expected.length);
@@ -205,7 +346,9 @@ describe.runIf(sharedFiles.length > 0)('GIFT conversion of the shared samples', 
 					expect(written.options.map((o) => o.correct)).toEqual([q.isTrue, !q.isTrue]);
 				} else if (q.type === 'Short') {
 					expect(written.type).toBe('short');
-					expect(written.accepted.map(textOf)).toEqual(q.choices!.filter((c) => c.isCorrect && (c.weight === null || c.weight >= 100)).map((c) => expectedText(c.text)));
+					expect(written.accepted.map(textOf)).toEqual(
+						q.choices!.filter((c) => c.isCorrect && (c.weight === null || c.weight >= 100)).map((c) => expectedText(c.text))
+					);
 				} else {
 					const key = expectedKey(q);
 					expect(written.type).toBe(key.filter(Boolean).length > 1 ? 'multiple' : 'single');

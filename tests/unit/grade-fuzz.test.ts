@@ -2,9 +2,9 @@
 // score stays within bounds and multiple choice is all-or-nothing. FUZZ_RUNS scales the case count.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { grade, normalizeAnswer, scorePercent, type GradableQuestion } from '../../src/lib/server/content/grade';
-import { buildSlots, gradable, parseResponse, toFileIndices, toShownIndices } from '../../src/lib/server/learning/slots';
-import type { QuizQuestion } from '../../src/lib/server/content/quiz';
+import { grade, normalizeAnswer, scorePercent, type GradableQuestion } from '../../src/lib/server/quiz/grade';
+import { buildSlots, gradable, parseResponse, toFileIndices, toShownIndices } from '../../src/lib/server/quiz/slots';
+import type { QuizQuestion } from '../../src/lib/server/quiz/parse';
 import { fuzzRuns } from './fuzz-runs';
 
 const runs = fuzzRuns(1000);
@@ -24,7 +24,10 @@ const choiceQuestion = fc
 	);
 
 const shortQuestion = fc
-	.record({ accepted: fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 4 }), points: fc.integer({ min: 1, max: 10 }) })
+	.record({
+		accepted: fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 4 }),
+		points: fc.integer({ min: 1, max: 10 })
+	})
 	.map(({ accepted, points }): GradableQuestion => ({ type: 'short', accepted, points, correct: [], optionCount: 0 }));
 
 const anyQuestion = fc.oneof(choiceQuestion, shortQuestion);
@@ -106,15 +109,20 @@ describe('grading (property-based)', () => {
 
 	it('keeps the score between 0 and 100 and never rounds a fail up to a pass', () => {
 		fc.assert(
-			fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 1, max: 100 }), (a, b, pass) => {
-				const [earned, possible] = a <= b ? [a, b] : [b, a];
-				const score = scorePercent(earned, possible);
-				expect(Number.isInteger(score)).toBe(true);
-				expect(score).toBeGreaterThanOrEqual(0);
-				expect(score).toBeLessThanOrEqual(100);
-				if (score >= pass) expect(earned * 100).toBeGreaterThanOrEqual(pass * possible);
-				if (possible > 0 && earned === possible) expect(score).toBe(100);
-			}),
+			fc.property(
+				fc.integer({ min: 0, max: 10_000 }),
+				fc.integer({ min: 0, max: 10_000 }),
+				fc.integer({ min: 1, max: 100 }),
+				(a, b, pass) => {
+					const [earned, possible] = a <= b ? [a, b] : [b, a];
+					const score = scorePercent(earned, possible);
+					expect(Number.isInteger(score)).toBe(true);
+					expect(score).toBeGreaterThanOrEqual(0);
+					expect(score).toBeLessThanOrEqual(100);
+					if (score >= pass) expect(earned * 100).toBeGreaterThanOrEqual(pass * possible);
+					if (possible > 0 && earned === possible) expect(score).toBe(100);
+				}
+			),
 			{ numRuns: runs }
 		);
 	});
@@ -128,7 +136,8 @@ const quizQuestion = fc
 		options: fc.array(fc.boolean(), { minLength: 2, maxLength: 6 })
 	})
 	.map(({ id, type, options }): QuizQuestion => {
-		const marks = type === 'short' ? [] : type === 'true-false' ? [true, false] : type === 'single' ? options.map((_, i) => i === 0) : options;
+		const marks =
+			type === 'short' ? [] : type === 'true-false' ? [true, false] : type === 'single' ? options.map((_, i) => i === 0) : options;
 		return {
 			id,
 			type,
@@ -143,33 +152,48 @@ const quizQuestion = fc
 
 describe('form values to grading (property-based)', () => {
 	it('turns any posted form values into a valid response or a refusal, and grades it without throwing', () => {
-		const formValue = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -5, max: 2000 }).map(String), fc.constantFrom('0', '1', '2', '007', '1e2', ' 1', '-0', '١'));
+		const formValue = fc.oneof(
+			fc.string({ maxLength: 8 }),
+			fc.integer({ min: -5, max: 2000 }).map(String),
+			fc.constantFrom('0', '1', '2', '007', '1e2', ' 1', '-0', '١')
+		);
 		fc.assert(
-			fc.property(fc.uniqueArray(quizQuestion, { selector: (q) => q.id, minLength: 1, maxLength: 6 }), fc.boolean(), fc.array(fc.array(formValue, { maxLength: 5 }), { maxLength: 8 }), fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })), (questions, shuffle, posted, stream) => {
-				const slots = buildSlots(questions, shuffle, () => stream.next().value);
-				for (const [position, slot] of slots.entries()) {
-					const q = questions.find((x) => x.id === slot.id)!;
-					expect([...slot.options].sort((a, b) => a - b)).toEqual(q.options.map((_, i) => i));
-					const key = gradable([q], 1)!;
-					const response = parseResponse(q, slot, posted[position] ?? []);
-					if (response === undefined) continue;
-					if (Array.isArray(response)) for (const i of response) expect(i >= 0 && i < q.options.length).toBe(true);
-					const result = grade(key, response);
-					expect([0, 1]).toContain(result.pointsEarned);
+			fc.property(
+				fc.uniqueArray(quizQuestion, { selector: (q) => q.id, minLength: 1, maxLength: 6 }),
+				fc.boolean(),
+				fc.array(fc.array(formValue, { maxLength: 5 }), { maxLength: 8 }),
+				fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })),
+				(questions, shuffle, posted, stream) => {
+					const slots = buildSlots(questions, shuffle, () => stream.next().value);
+					for (const [position, slot] of slots.entries()) {
+						const q = questions.find((x) => x.id === slot.id)!;
+						expect([...slot.options].sort((a, b) => a - b)).toEqual(q.options.map((_, i) => i));
+						const key = gradable([q], 1)!;
+						const response = parseResponse(q, slot, posted[position] ?? []);
+						if (response === undefined) continue;
+						if (Array.isArray(response)) for (const i of response) expect(i >= 0 && i < q.options.length).toBe(true);
+						const result = grade(key, response);
+						expect([0, 1]).toContain(result.pointsEarned);
+					}
 				}
-			}),
+			),
 			{ numRuns: runs }
 		);
 	});
 
 	it('maps shown positions to file order and back without loss', () => {
 		fc.assert(
-			fc.property(quizQuestion, fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })), fc.array(fc.nat(10), { maxLength: 6 }), (q, stream, shown) => {
-				const [slot] = buildSlots([q], true, () => stream.next().value);
-				const files = toFileIndices(slot, shown);
-				if (shown.some((i) => i >= slot.options.length)) expect(files).toBeUndefined();
-				else expect(toShownIndices(slot, files!).sort((a, b) => a - b)).toEqual([...new Set(shown)].sort((a, b) => a - b));
-			}),
+			fc.property(
+				quizQuestion,
+				fc.infiniteStream(fc.double({ min: 0, max: 0.999999, noNaN: true })),
+				fc.array(fc.nat(10), { maxLength: 6 }),
+				(q, stream, shown) => {
+					const [slot] = buildSlots([q], true, () => stream.next().value);
+					const files = toFileIndices(slot, shown);
+					if (shown.some((i) => i >= slot.options.length)) expect(files).toBeUndefined();
+					else expect(toShownIndices(slot, files!).sort((a, b) => a - b)).toEqual([...new Set(shown)].sort((a, b) => a - b));
+				}
+			),
 			{ numRuns: runs }
 		);
 	});

@@ -9,7 +9,9 @@ async function render(source: string, filename = 'content/courses/01-demo/01-int
 
 describe('lesson Markdown under mdsvex', () => {
 	it('turns GitHub-style call-outs into labelled asides, on their own line or inline', async () => {
-		const html = await render('> [!NOTE]\n> A note.\n\n> [!TIP] A tip with [a link](https://example.org).\n\n> [!WARNING]\n>\n> After a blank line.\n');
+		const html = await render(
+			'> [!NOTE]\n> A note.\n\n> [!TIP] A tip with [a link](https://example.org).\n\n> [!WARNING]\n>\n> After a blank line.\n'
+		);
 		expect(html).toContain('<aside class="callout callout-note" role="note">\n<p>A note.</p>');
 		expect(html).toContain('<aside class="callout callout-tip" role="note">\n<p>A tip with <a href="https://example.org"');
 		expect(html).toContain('<aside class="callout callout-warning" role="note">\n<p>After a blank line.</p>');

@@ -18,7 +18,11 @@ describe('UI strings', () => {
 	it('use the same parameters in both languages', () => {
 		const zh = load('zh-CN');
 		const en = load('en');
-		const params = (s: string) => [...String(s).matchAll(/\{(\w+)\}/g)].map((x) => x[1]).sort().join(',');
+		const params = (s: string) =>
+			[...String(s).matchAll(/\{(\w+)\}/g)]
+				.map((x) => x[1])
+				.sort()
+				.join(',');
 		expect(keys(zh).filter((k) => params(zh[k]) !== params(en[k]))).toEqual([]);
 	});
 

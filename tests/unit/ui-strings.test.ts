@@ -81,7 +81,11 @@ function chineseLiterals(code: string): string[] {
 
 /** Readable text that should have come from messages/. */
 export function hardCoded(source: string): string[] {
-	const found = readableText(source).flatMap((t) => t.split(/\s+/)).filter((token) => ENDONYMS.has(token) ? false : HAN.test(token) || (/[A-Za-z]{2,}/.test(token) && !NEUTRAL.test(token.replace(/[.,:;!?()·]/g, ''))));
+	const found = readableText(source)
+		.flatMap((t) => t.split(/\s+/))
+		.filter((token) =>
+			ENDONYMS.has(token) ? false : HAN.test(token) || (/[A-Za-z]{2,}/.test(token) && !NEUTRAL.test(token.replace(/[.,:;!?()·]/g, '')))
+		);
 	const scripts = [...source.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
 	const expressions = splitExpressions(withoutCode(source)).expressions;
 	return [...found, ...[...scripts, ...expressions].flatMap(chineseLiterals)];
@@ -103,7 +107,9 @@ describe('UI text comes from messages/', () => {
 	it('no component has text outside m.*()', () => {
 		const files = ROOTS.flatMap(svelteFiles);
 		expect(files.length).toBeGreaterThan(10);
-		const offenders = files.flatMap((file) => hardCoded(readFileSync(file, 'utf8')).map((t) => `${file}: ${t}`)).filter((entry) => !ALLOWED.has(entry));
+		const offenders = files
+			.flatMap((file) => hardCoded(readFileSync(file, 'utf8')).map((t) => `${file}: ${t}`))
+			.filter((entry) => !ALLOWED.has(entry));
 		expect(offenders).toEqual([]);
 	});
 });

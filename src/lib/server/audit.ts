@@ -27,7 +27,12 @@ export async function audit(entry: AuditInput, executor: Executor = db): Promise
 		requestId: event?.locals.requestId ?? null
 	};
 	await executor.insert(schema.auditLog).values(row);
-	securityLog(entry.action, { actor: row.actorUsername, target: row.targetType ? `${row.targetType}:${row.targetId}` : undefined, ip: row.ip, requestId: row.requestId });
+	securityLog(entry.action, {
+		actor: row.actorUsername,
+		target: row.targetType ? `${row.targetType}:${row.targetId}` : undefined,
+		ip: row.ip,
+		requestId: row.requestId
+	});
 }
 
 export function safeIp(event: { getClientAddress(): string }): string | null {

@@ -7,11 +7,25 @@ export function deptName(d: { nameZh: string; nameEn: string }): string {
 }
 
 export function roleName(role: string): string {
-	return ({ learner: m.role_learner(), trainer: m.role_trainer(), hr: m.role_hr(), admin: m.role_admin() } as Record<string, string>)[role] ?? role;
+	return (
+		(
+			{
+				learner: m.role_learner(),
+				trainer: m.role_trainer(),
+				hr: m.role_hr(),
+				admin: m.role_admin(),
+				reviewer: m.role_reviewer()
+			} as Record<string, string>
+		)[role] ?? role
+	);
 }
 
 export function statusName(status: string): string {
-	return ({ active: m.adm_status_active(), pending: m.adm_status_pending(), inactive: m.adm_status_inactive() } as Record<string, string>)[status] ?? status;
+	return (
+		({ active: m.adm_status_active(), pending: m.adm_status_pending(), inactive: m.adm_status_inactive() } as Record<string, string>)[
+			status
+		] ?? status
+	);
 }
 
 export function statusTone(status: string): 'ok' | 'warn' | 'neutral' {
@@ -40,14 +54,41 @@ export function problemText(code: string | undefined | null): string {
 		import_applied: m.adm_err_import_applied,
 		import_mismatch: m.adm_err_import_mismatch,
 		import_has_errors: m.adm_err_import_has_errors,
-		import_stale: m.adm_err_import_stale
+		import_stale: m.adm_err_import_stale,
+		break_glass_required: m.adm_signin_err_required
 	};
 	return (messages[code] ?? m.adm_err_invalid)();
 }
 
+/** Why a government sign-in was refused (the reason recorded in the audit log). */
+export function ssoReasonText(reason: string): string {
+	const messages: Record<string, () => string> = {
+		state: m.sso_err_state,
+		rejected: m.sso_err_rejected,
+		token: m.sso_err_token,
+		unavailable: m.sso_err_unavailable,
+		bad_claims: m.sso_err_bad_claims,
+		unknown_department: m.sso_err_unknown_department,
+		inactive: m.sso_err_inactive,
+		not_configured: m.sso_err_not_configured
+	};
+	return (messages[reason] ?? m.sso_err_token)();
+}
+
 /** A column of the staff file, named as the admin knows it. */
 export function fieldName(field: string): string {
-	return ({ username: m.adm_field_username(), name: m.adm_field_name(), department: m.adm_field_department(), email: m.adm_field_email(), roles: m.adm_field_roles() } as Record<string, string>)[field] ?? field;
+	return (
+		(
+			{
+				username: m.adm_field_username(),
+				name: m.adm_field_name(),
+				department: m.adm_field_department(),
+				email: m.adm_field_email(),
+				roles: m.adm_field_roles(),
+				status: m.adm_field_status()
+			} as Record<string, string>
+		)[field] ?? field
+	);
 }
 
 /** What is wrong with one cell of the staff file. */
@@ -69,6 +110,12 @@ export function rowErrorText(e: { kind: string; firstRow?: number }): string {
 			return m.adm_rowerr_bad_username();
 		case 'too_long':
 			return m.adm_rowerr_too_long();
+		case 'bad_status':
+			return m.adm_rowerr_bad_status();
+		case 'own_admin':
+			return m.adm_rowerr_own_admin();
+		case 'last_admin':
+			return m.adm_rowerr_last_admin();
 		default:
 			return e.kind;
 	}

@@ -12,7 +12,12 @@ export function filtersOf(url: URL): Record<string, string> {
 }
 
 /** `path?filters&extra` (extra values of null or '' remove a key). */
-export function withFilters(path: string, url: URL, extra: Record<string, string | number | null | undefined> = {}, keep: readonly string[] = FILTER_KEYS): string {
+export function withFilters(
+	path: string,
+	url: URL,
+	extra: Record<string, string | number | null | undefined> = {},
+	keep: readonly string[] = FILTER_KEYS
+): string {
 	const params = new URLSearchParams();
 	for (const key of keep) {
 		const value = url.searchParams.get(key);

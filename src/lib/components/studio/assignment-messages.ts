@@ -16,6 +16,8 @@ export function assignmentError(code: string, field = ''): string {
 			return m.studio_err_not_found();
 	}
 	if (field === 'dueDate') return m.studio_err_due();
+	if (field === 'dueDays') return m.mail_assign_due_days_bad();
+	if (field === 'reminderOffsets') return m.mail_assign_offsets_bad();
 	if (field === 'courseId') return m.studio_err_course();
 	if (field === 'departmentId') return m.studio_err_department();
 	return m.studio_err_invalid();

@@ -36,14 +36,19 @@ const escapeLike = (q: string) => q.replace(/[\\%_]/g, (c) => `\\${c}`);
 /** One page of entries, newest first; `hasNext` instead of a total, so a long log costs no count. */
 export async function search(filters: AuditFilters): Promise<{ rows: AuditRow[]; page: number; hasNext: boolean }> {
 	const where = [sql`true`];
-	if (filters.action) where.push(filters.action.endsWith('*') ? sql`action like ${escapeLike(filters.action.slice(0, -1)) + '%'}` : sql`action = ${filters.action}`);
+	if (filters.action)
+		where.push(
+			filters.action.endsWith('*') ? sql`action like ${escapeLike(filters.action.slice(0, -1)) + '%'}` : sql`action = ${filters.action}`
+		);
 	if (filters.actor) where.push(sql`actor_username = ${filters.actor}`);
 	if (filters.from) where.push(sql`at >= ${filters.from}::date::timestamp at time zone 'UTC'`);
 	if (filters.to) where.push(sql`at < (${filters.to}::date + 1)::timestamp at time zone 'UTC'`);
 	if (filters.target) where.push(sql`target_type = ${filters.target.type} and target_id = ${filters.target.id}`);
 	if (filters.q) {
 		const like = `%${escapeLike(filters.q)}%`;
-		where.push(sql`(target_id ilike ${like} or actor_username ilike ${like} or ip ilike ${like} or before::text ilike ${like} or after::text ilike ${like})`);
+		where.push(
+			sql`(target_id ilike ${like} or actor_username ilike ${like} or ip ilike ${like} or before::text ilike ${like} or after::text ilike ${like})`
+		);
 	}
 	const page = Math.max(1, filters.page ?? 1);
 	const list = await rows<AuditRow>(
@@ -53,7 +58,11 @@ export async function search(filters: AuditFilters): Promise<{ rows: AuditRow[];
 		      from audit_log where ${sql.join(where, sql` and `)}
 		     order by id desc limit ${AUDIT_PAGE_SIZE + 1} offset ${(page - 1) * AUDIT_PAGE_SIZE}`
 	);
-	return { rows: list.slice(0, AUDIT_PAGE_SIZE).map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at) })), page, hasNext: list.length > AUDIT_PAGE_SIZE };
+	return {
+		rows: list.slice(0, AUDIT_PAGE_SIZE).map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at) })),
+		page,
+		hasNext: list.length > AUDIT_PAGE_SIZE
+	};
 }
 
 /** The distinct actions present, read by skipping through the action index (cheap on a long log). */
@@ -67,4 +76,16 @@ export async function actions(): Promise<string[]> {
 		) select action from a where action is not null`
 	);
 	return list.map((r) => r.action);
+}
+
+/** The latest government sign-ins that were refused (unknown department, leaver, bad reply …), for the admin. */
+export async function refusedGovernmentSignIns(limit = 10): Promise<AuditRow[]> {
+	const list = await rows<AuditRow>(
+		db,
+		sql`select id, at, actor_id as "actorId", actor_username as "actorUsername", action, target_type as "targetType", target_id as "targetId",
+		           before, after, ip, request_id as "requestId"
+		      from audit_log where action = 'auth.login.failure' and after->>'method' = 'oidc'
+		     order by id desc limit ${limit}`
+	);
+	return list.map((r) => ({ ...r, id: Number(r.id), at: new Date(r.at) }));
 }

@@ -32,13 +32,28 @@ export type DepartmentOption = Omit<DepartmentNode, 'children' | 'staff' | 'subt
 export async function tree(): Promise<DepartmentNode[]> {
 	const [all, counts] = await Promise.all([
 		db.select().from(schema.department).orderBy(schema.department.depth, schema.department.position, schema.department.code),
-		rows<{ departmentId: number; staff: number }>(db, sql`select department_id as "departmentId", count(*)::int as staff from "user" where status <> 'inactive' group by department_id`)
+		rows<{ departmentId: number; staff: number }>(
+			db,
+			sql`select department_id as "departmentId", count(*)::int as staff from "user" where status <> 'inactive' group by department_id`
+		)
 	]);
 	const staff = new Map(counts.map((c) => [c.departmentId, c.staff]));
 	const nodes = new Map<number, DepartmentNode>();
 	const roots: DepartmentNode[] = [];
 	for (const d of all) {
-		const node: DepartmentNode = { id: d.id, code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, parentId: d.parentId, path: d.path, depth: d.depth, active: d.active, staff: staff.get(d.id) ?? 0, subtreeStaff: 0, children: [] };
+		const node: DepartmentNode = {
+			id: d.id,
+			code: d.code,
+			nameZh: d.nameZh,
+			nameEn: d.nameEn,
+			parentId: d.parentId,
+			path: d.path,
+			depth: d.depth,
+			active: d.active,
+			staff: staff.get(d.id) ?? 0,
+			subtreeStaff: 0,
+			children: []
+		};
 		nodes.set(d.id, node);
 		const parent = d.parentId === null ? undefined : nodes.get(d.parentId);
 		(parent ? parent.children : roots).push(node);
@@ -52,7 +67,16 @@ export async function tree(): Promise<DepartmentNode[]> {
 export function flatten(roots: DepartmentNode[]): DepartmentOption[] {
 	const out: DepartmentOption[] = [];
 	const walk = (n: DepartmentNode) => {
-		out.push({ id: n.id, code: n.code, nameZh: n.nameZh, nameEn: n.nameEn, parentId: n.parentId, path: n.path, depth: n.depth, active: n.active });
+		out.push({
+			id: n.id,
+			code: n.code,
+			nameZh: n.nameZh,
+			nameEn: n.nameEn,
+			parentId: n.parentId,
+			path: n.path,
+			depth: n.depth,
+			active: n.active
+		});
 		n.children.forEach(walk);
 	};
 	roots.forEach(walk);
@@ -79,9 +103,23 @@ export async function get(id: number): Promise<DepartmentDetail | null> {
 	const [parent, children, [counts]] = await Promise.all([
 		d.parentId === null
 			? Promise.resolve([])
-			: db.select({ id: schema.department.id, code: schema.department.code, nameZh: schema.department.nameZh, nameEn: schema.department.nameEn }).from(schema.department).where(eq(schema.department.id, d.parentId)),
+			: db
+					.select({
+						id: schema.department.id,
+						code: schema.department.code,
+						nameZh: schema.department.nameZh,
+						nameEn: schema.department.nameEn
+					})
+					.from(schema.department)
+					.where(eq(schema.department.id, d.parentId)),
 		db
-			.select({ id: schema.department.id, code: schema.department.code, nameZh: schema.department.nameZh, nameEn: schema.department.nameEn, active: schema.department.active })
+			.select({
+				id: schema.department.id,
+				code: schema.department.code,
+				nameZh: schema.department.nameZh,
+				nameEn: schema.department.nameEn,
+				active: schema.department.active
+			})
 			.from(schema.department)
 			.where(eq(schema.department.parentId, id))
 			.orderBy(schema.department.position, schema.department.code),
@@ -110,7 +148,14 @@ async function load(tx: Executor, id: number, missing: 'not_found' | 'bad_target
 	return d;
 }
 
-const snapshot = (d: Department) => ({ code: d.code, nameZh: d.nameZh, nameEn: d.nameEn, parentId: d.parentId, path: d.path, active: d.active });
+const snapshot = (d: Department) => ({
+	code: d.code,
+	nameZh: d.nameZh,
+	nameEn: d.nameEn,
+	parentId: d.parentId,
+	path: d.path,
+	active: d.active
+});
 
 /** A new department under `parentId` (null: a new top-level department). Codes are unique. */
 export async function create(input: { code: string; nameZh: string; nameEn: string; parentId: number | null }): Promise<number> {
@@ -125,7 +170,15 @@ export async function create(input: { code: string; nameZh: string; nameEn: stri
 			);
 			const [row] = await tx
 				.insert(schema.department)
-				.values({ code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, parentId: parent?.id ?? null, path: '/', depth: parent ? parent.depth + 1 : 0, position })
+				.values({
+					code: input.code,
+					nameZh: input.nameZh,
+					nameEn: input.nameEn,
+					parentId: parent?.id ?? null,
+					path: '/',
+					depth: parent ? parent.depth + 1 : 0,
+					position
+				})
 				.returning();
 			const [created] = await tx
 				.update(schema.department)
@@ -147,7 +200,11 @@ export async function update(id: number, input: { code: string; nameZh: string; 
 		await db.transaction(async (tx) => {
 			const d = await load(tx, id);
 			if (d.code === input.code && d.nameZh === input.nameZh && d.nameEn === input.nameEn) return;
-			const [after] = await tx.update(schema.department).set({ ...input, updatedAt: new Date() }).where(eq(schema.department.id, id)).returning();
+			const [after] = await tx
+				.update(schema.department)
+				.set({ ...input, updatedAt: new Date() })
+				.where(eq(schema.department.id, id))
+				.returning();
 			await audit({ action: 'department.update', targetType: 'department', targetId: id, before: snapshot(d), after: snapshot(after) }, tx);
 		});
 	} catch (e) {
@@ -181,7 +238,16 @@ export async function move(id: number, parentId: number | null): Promise<void> {
 			       parent_id = case when id = ${d.id} then ${parentId}::int else parent_id end,
 			       updated_at = now()
 			 where path like ${d.path + '%'}`);
-		await audit({ action: 'department.move', targetType: 'department', targetId: id, before: { parentId: d.parentId, path: d.path }, after: { parentId, path: newPath } }, tx);
+		await audit(
+			{
+				action: 'department.move',
+				targetType: 'department',
+				targetId: id,
+				before: { parentId: d.parentId, path: d.path },
+				after: { parentId, path: newPath }
+			},
+			tx
+		);
 	});
 }
 
@@ -227,7 +293,13 @@ export async function deactivate(id: number, moveStaffTo: number | null): Promis
 		}
 		await tx.update(schema.department).set({ active: false, updatedAt: new Date() }).where(eq(schema.department.id, id));
 		await audit(
-			{ action: 'department.deactivate', targetType: 'department', targetId: id, before: { active: true }, after: { active: false, ...(target ? { staffMovedTo: target.code, staffMoved: moved } : {}) } },
+			{
+				action: 'department.deactivate',
+				targetType: 'department',
+				targetId: id,
+				before: { active: true },
+				after: { active: false, ...(target ? { staffMovedTo: target.code, staffMoved: moved } : {}) }
+			},
 			tx
 		);
 		return moved;
@@ -245,6 +317,9 @@ export async function reactivate(id: number): Promise<void> {
 			if (!parent.active) throw new AdminError('parent_inactive');
 		}
 		await tx.update(schema.department).set({ active: true, updatedAt: new Date() }).where(eq(schema.department.id, id));
-		await audit({ action: 'department.reactivate', targetType: 'department', targetId: id, before: { active: false }, after: { active: true } }, tx);
+		await audit(
+			{ action: 'department.reactivate', targetType: 'department', targetId: id, before: { active: false }, after: { active: true } },
+			tx
+		);
 	});
 }

@@ -1,3 +1,5 @@
+import { DomainError, type ErrorKind } from '../errors';
+
 /** Why an admin change was refused; routes turn the code into a message and change nothing. */
 export type AdminErrorCode =
 	| 'not_found'
@@ -12,11 +14,25 @@ export type AdminErrorCode =
 	| 'import_applied'
 	| 'import_mismatch'
 	| 'import_has_errors'
-	| 'import_stale';
+	| 'import_stale'
+	| 'break_glass_required'
+	| 'break_glass_not_admin';
 
-export class AdminError extends Error {
-	constructor(readonly code: AdminErrorCode) {
-		super(code);
+const KIND: Partial<Record<AdminErrorCode, ErrorKind>> = {
+	not_found: 'not-found',
+	code_taken: 'conflict',
+	username_taken: 'conflict',
+	import_applied: 'conflict',
+	import_stale: 'conflict'
+};
+
+export class AdminError extends DomainError<AdminErrorCode> {
+	constructor(
+		code: AdminErrorCode,
+		/** What the code is about (the usernames that are not admins, say), for the message. */
+		readonly detail = ''
+	) {
+		super(KIND[code] ?? 'invalid', code, detail ? `${code}: ${detail}` : code);
 	}
 }
 

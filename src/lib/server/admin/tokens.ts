@@ -22,6 +22,7 @@ export function plausibleToken(token: string): boolean {
 	return TOKEN_SHAPE.test(token);
 }
 
+/** The one-time link as the user receives it (admin page, links CSV, import command); never stored. */
 export function activationLink(origin: string, token: string): string {
 	return `${origin.replace(/\/$/, '')}/activate/${token}`;
 }
@@ -33,11 +34,17 @@ export function activationExpiry(now = new Date()): Date {
 /** Removes a user's unused links (a reset, a deactivation, a re-export): old links stop working. */
 export async function dropUnusedTokens(executor: Executor, userIds: number[]): Promise<void> {
 	if (!userIds.length) return;
-	await executor.delete(schema.activationToken).where(and(inArray(schema.activationToken.userId, userIds), isNull(schema.activationToken.usedAt)));
+	await executor
+		.delete(schema.activationToken)
+		.where(and(inArray(schema.activationToken.userId, userIds), isNull(schema.activationToken.usedAt)));
 }
 
 /** A fresh link for one user (older unused links dropped). Returns the raw token. */
-export async function issueToken(executor: Executor, userId: number, batchId: number | null = null): Promise<{ token: string; expiresAt: Date }> {
+export async function issueToken(
+	executor: Executor,
+	userId: number,
+	batchId: number | null = null
+): Promise<{ token: string; expiresAt: Date }> {
 	await dropUnusedTokens(executor, [userId]);
 	const token = newToken();
 	const expiresAt = activationExpiry();
@@ -52,7 +59,9 @@ export async function issueTokens(executor: Executor, userIds: number[], batchId
 	const expiresAt = activationExpiry().toISOString();
 	for (let i = 0; i < userIds.length; i += 5000) {
 		const chunk = userIds.slice(i, i + 5000);
-		await executor.execute(sql`delete from activation_token where used_at is null and user_id in (select value::int from jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`);
+		await executor.execute(
+			sql`delete from activation_token where used_at is null and user_id in (select value::int from jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb))`
+		);
 		const values = chunk.map((userId) => {
 			const token = newToken();
 			tokens.set(userId, token);

@@ -7,6 +7,7 @@ import { db, rows, schema, sql, type Executor } from '../db';
 import { ROLES, type Role, type User } from '../db/schema';
 import { AdminError } from './errors';
 import { dropUnusedTokens, issueToken, pendingLinkExpiry } from './tokens';
+import { notifyActivation } from '../notifications/events';
 
 export const PAGE_SIZE = 50;
 export type Status = User['status'];
@@ -84,7 +85,13 @@ export async function get(id: number): Promise<UserDetail | null> {
 	if (!u) return null;
 	const dept = (deptId: number) =>
 		db
-			.select({ id: schema.department.id, code: schema.department.code, nameZh: schema.department.nameZh, nameEn: schema.department.nameEn, active: schema.department.active })
+			.select({
+				id: schema.department.id,
+				code: schema.department.code,
+				nameZh: schema.department.nameZh,
+				nameEn: schema.department.nameEn,
+				active: schema.department.active
+			})
 			.from(schema.department)
 			.where(eq(schema.department.id, deptId));
 	const [[department], scope, linkExpiresAt, [{ completions }], history] = await Promise.all([
@@ -132,16 +139,45 @@ const canonicalRoles = (roles: readonly Role[]): Role[] => ROLES.filter((r) => r
  * A new account, waiting for its owner: no password, status pending, and a one-time activation link
  * (14 days). Returns the raw token, which exists only in this response.
  */
-export async function create(input: { username: string; displayName: string; email: string | null; departmentId: number; roles: Role[] }): Promise<{ id: number; token: string; expiresAt: Date }> {
+export async function create(input: {
+	username: string;
+	displayName: string;
+	email: string | null;
+	departmentId: number;
+	roles: Role[];
+}): Promise<{ id: number; token: string; expiresAt: Date }> {
 	try {
 		return await db.transaction(async (tx) => {
 			await activeDepartment(tx, input.departmentId);
 			const [u] = await tx
 				.insert(schema.user)
-				.values({ username: input.username, displayName: input.displayName, email: input.email, departmentId: input.departmentId, roles: canonicalRoles(input.roles), status: 'pending' })
+				.values({
+					username: input.username,
+					displayName: input.displayName,
+					email: input.email,
+					departmentId: input.departmentId,
+					roles: canonicalRoles(input.roles),
+					status: 'pending'
+				})
 				.returning();
 			const link = await issueToken(tx, u.id);
-			await audit({ action: 'user.create', targetType: 'user', targetId: u.id, after: { username: u.username, name: u.displayName, email: u.email, departmentId: u.departmentId, roles: u.roles, status: u.status } }, tx);
+			await notifyActivation(tx, new Map([[u.id, link.token]]), link.expiresAt);
+			await audit(
+				{
+					action: 'user.create',
+					targetType: 'user',
+					targetId: u.id,
+					after: {
+						username: u.username,
+						name: u.displayName,
+						email: u.email,
+						departmentId: u.departmentId,
+						roles: u.roles,
+						status: u.status
+					}
+				},
+				tx
+			);
 			return { id: u.id, ...link };
 		});
 	} catch (e) {
@@ -163,7 +199,10 @@ export async function updateProfile(id: number, input: { displayName: string; em
 			[before.departmentId, after.departmentId] = [u.departmentId, input.departmentId];
 		}
 		if (!Object.keys(after).length) return;
-		await tx.update(schema.user).set({ displayName: input.displayName, email: input.email, departmentId: input.departmentId, updatedAt: new Date() }).where(eq(schema.user.id, id));
+		await tx
+			.update(schema.user)
+			.set({ displayName: input.displayName, email: input.email, departmentId: input.departmentId, updatedAt: new Date() })
+			.where(eq(schema.user.id, id));
 		await audit({ action: 'user.update', targetType: 'user', targetId: id, before, after }, tx);
 	});
 }
@@ -187,7 +226,16 @@ export async function setRoles(id: number, input: { roles: Role[]; hrScopeId: nu
 		if (sameRoles && hrScopeId === u.hrScopeId) return;
 		await tx.update(schema.user).set({ roles, hrScopeId, updatedAt: new Date() }).where(eq(schema.user.id, id));
 		if (!sameRoles && id !== actorId) await invalidateUserSessions(id, undefined, tx);
-		await audit({ action: 'user.roles', targetType: 'user', targetId: id, before: { roles: u.roles, hrScopeId: u.hrScopeId }, after: { roles, hrScopeId } }, tx);
+		await audit(
+			{
+				action: 'user.roles',
+				targetType: 'user',
+				targetId: id,
+				before: { roles: u.roles, hrScopeId: u.hrScopeId },
+				after: { roles, hrScopeId }
+			},
+			tx
+		);
 	});
 }
 
@@ -200,7 +248,10 @@ export async function deactivate(id: number, actorId: number): Promise<void> {
 		await tx.update(schema.user).set({ status: 'inactive', updatedAt: new Date() }).where(eq(schema.user.id, id));
 		await invalidateUserSessions(id, undefined, tx);
 		await dropUnusedTokens(tx, [id]);
-		await audit({ action: 'user.deactivate', targetType: 'user', targetId: id, before: { status: u.status }, after: { status: 'inactive' } }, tx);
+		await audit(
+			{ action: 'user.deactivate', targetType: 'user', targetId: id, before: { status: u.status }, after: { status: 'inactive' } },
+			tx
+		);
 	});
 }
 
@@ -215,6 +266,7 @@ export async function reactivate(id: number): Promise<{ token: string; expiresAt
 		const status = u.passwordHash ? 'active' : 'pending';
 		await tx.update(schema.user).set({ status, updatedAt: new Date() }).where(eq(schema.user.id, id));
 		const link = status === 'pending' ? await issueToken(tx, id) : null;
+		if (link) await notifyActivation(tx, new Map([[id, link.token]]), link.expiresAt);
 		await audit({ action: 'user.reactivate', targetType: 'user', targetId: id, before: { status: 'inactive' }, after: { status } }, tx);
 		return link;
 	});
@@ -232,7 +284,17 @@ export async function resetActivation(id: number, actorId: number): Promise<{ to
 		await tx.update(schema.user).set({ status: 'pending', passwordHash: null, updatedAt: new Date() }).where(eq(schema.user.id, id));
 		await invalidateUserSessions(id, undefined, tx);
 		const link = await issueToken(tx, id);
-		await audit({ action: 'user.reset', targetType: 'user', targetId: id, before: { status: u.status, hasPassword: u.passwordHash !== null }, after: { status: 'pending', hasPassword: false, linkExpiresAt: link.expiresAt.toISOString() } }, tx);
+		await notifyActivation(tx, new Map([[id, link.token]]), link.expiresAt);
+		await audit(
+			{
+				action: 'user.reset',
+				targetType: 'user',
+				targetId: id,
+				before: { status: u.status, hasPassword: u.passwordHash !== null },
+				after: { status: 'pending', hasPassword: false, linkExpiresAt: link.expiresAt.toISOString() }
+			},
+			tx
+		);
 		return link;
 	});
 }

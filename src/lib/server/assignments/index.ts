@@ -2,6 +2,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit';
 import { db, rows, schema, type Executor } from '../db';
+import { DomainError, type ErrorKind } from '../errors';
+import { notifyAssignment } from '../notifications/events';
 
 /** A real calendar date (Date.parse accepts 2025-02-30), within a sensible range. */
 function isCalendarDate(value: string): boolean {
@@ -10,25 +12,61 @@ function isCalendarDate(value: string): boolean {
 	return y >= 2000 && y <= 2100 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-const dueDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD').refine(isCalendarDate, 'not a date between 2000 and 2100');
+const dueDate = z
+	.string()
+	.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD')
+	.refine(isCalendarDate, 'not a date between 2000 and 2100');
 // Form values arrive as strings: "false", "off" and "0" mean false (z.coerce.boolean would say true).
-const flag = z.preprocess((v) => (typeof v === 'string' ? !['false', 'off', '0', 'no', ''].includes(v.trim().toLowerCase()) : v), z.boolean().default(true));
+const flag = z.preprocess(
+	(v) => (typeof v === 'string' ? !['false', 'off', '0', 'no', ''].includes(v.trim().toLowerCase()) : v),
+	z.boolean().default(true)
+);
 
-export const assignmentInput = z.object({
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/** Relative due date: days after the person joined the department or was assigned (empty: a fixed date). */
+const dueDays = z.preprocess(blank, z.coerce.number().int().min(1).max(3650).nullable().default(null));
+/** Reminder offsets, days before each person's due date: "14, 3" or [14, 3]; empty: none. */
+export const DEFAULT_REMINDER_OFFSETS = [14, 3];
+const reminderOffsets = z.preprocess(
+	(v) => (typeof v === 'string' ? (v.trim() === '' ? [] : v.split(/[,，\s]+/).filter(Boolean)) : v),
+	z
+		.array(z.coerce.number().int().min(0).max(365))
+		.max(10)
+		.transform((a) => [...new Set(a)].sort((x, y) => y - x))
+		.default(DEFAULT_REMINDER_OFFSETS)
+);
+/** A fixed date, or (for one-off assignments) a number of days; the date may then be left empty. */
+const terms = <T extends z.ZodRawShape>(shape: T) =>
+	z.object({ ...shape, dueDate: z.union([dueDate, z.literal('')]).default(''), dueDays, reminderOffsets }).superRefine((v, ctx) => {
+		const t = v as unknown as { dueDate: string; dueDays: number | null; recurrence?: string };
+		if (t.dueDays === null && !t.dueDate) ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'a due date or a number of days' });
+		if (t.dueDays !== null && t.recurrence === 'yearly')
+			ctx.addIssue({ code: 'custom', path: ['dueDays'], message: 'a yearly assignment needs a fixed date' });
+	});
+
+export const assignmentInput = terms({
 	courseId: z.string().min(1).max(100),
 	departmentId: z.coerce.number().int().positive().max(2_147_483_647),
-	dueDate,
 	recurrence: z.enum(['none', 'yearly']).default('none'),
 	required: flag
 });
-export type AssignmentInput = z.infer<typeof assignmentInput>;
 
-export class AssignmentError extends Error {
-	constructor(
-		public code: 'unknown-course' | 'draft-course' | 'unknown-department' | 'out-of-scope' | 'not-found' | 'ended',
-		message: string
-	) {
-		super(message);
+/** The stored date: the fixed one, or for a relative assignment the date of the people already there. */
+function storedDueDate(input: { dueDate: string; dueDays?: number | null }, from = new Date()): string {
+	if (input.dueDays === null || input.dueDays === undefined) return input.dueDate;
+	return new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate() + input.dueDays)).toISOString().slice(0, 10);
+}
+/** Relative days and reminder offsets may be left out (a fixed date, the default reminders). */
+type Loose<T> = Omit<T, 'dueDays' | 'reminderOffsets'> & { dueDays?: number | null; reminderOffsets?: number[] };
+export type AssignmentInput = Loose<z.infer<typeof assignmentInput>>;
+
+export type AssignmentProblem = 'unknown-course' | 'draft-course' | 'unknown-department' | 'out-of-scope' | 'not-found' | 'ended';
+
+const KIND: Partial<Record<AssignmentProblem, ErrorKind>> = { 'not-found': 'not-found', 'out-of-scope': 'forbidden', ended: 'conflict' };
+
+export class AssignmentError extends DomainError<AssignmentProblem> {
+	constructor(code: AssignmentProblem, message: string) {
+		super(KIND[code] ?? 'invalid', code, message);
 	}
 }
 
@@ -36,20 +74,41 @@ export class AssignmentError extends Error {
  * Assigns a course to a department subtree. `scopePath` (an HR user's subtree) limits where it may go.
  * Audited in the same transaction.
  */
-export async function createAssignment(input: AssignmentInput, by: { id: number; username: string }, scopePath?: string, executor: Executor = db) {
-	const [course] = await executor.select({ id: schema.course.id, draft: schema.course.draft }).from(schema.course).where(and(eq(schema.course.id, input.courseId), eq(schema.course.present, true)));
+export async function createAssignment(
+	input: AssignmentInput,
+	by: { id: number; username: string },
+	scopePath?: string,
+	executor: Executor = db
+) {
+	const [course] = await executor
+		.select({ id: schema.course.id, draft: schema.course.draft })
+		.from(schema.course)
+		.where(and(eq(schema.course.id, input.courseId), eq(schema.course.present, true)));
 	if (!course) throw new AssignmentError('unknown-course', `unknown course ${input.courseId}`);
 	// Learners cannot open a draft, so it cannot be required of them.
 	if (course.draft) throw new AssignmentError('draft-course', `course ${input.courseId} is a draft`);
-	const [dept] = await executor.select().from(schema.department).where(and(eq(schema.department.id, input.departmentId), eq(schema.department.active, true)));
+	const [dept] = await executor
+		.select()
+		.from(schema.department)
+		.where(and(eq(schema.department.id, input.departmentId), eq(schema.department.active, true)));
 	if (!dept) throw new AssignmentError('unknown-department', `unknown department ${input.departmentId}`);
 	if (scopePath && !dept.path.startsWith(scopePath)) throw new AssignmentError('out-of-scope', 'department outside your scope');
 	const run = async (tx: Executor) => {
 		const [row] = await tx
 			.insert(schema.assignment)
-			.values({ courseId: input.courseId, departmentId: input.departmentId, dueDate: input.dueDate, recurrence: input.recurrence, required: input.required, createdBy: by.id })
+			.values({
+				courseId: input.courseId,
+				departmentId: input.departmentId,
+				dueDate: storedDueDate(input),
+				dueDays: input.dueDays ?? null,
+				reminderOffsets: input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS,
+				recurrence: input.recurrence,
+				required: input.required,
+				createdBy: by.id
+			})
 			.returning();
 		await audit({ action: 'assignment.create', targetType: 'assignment', targetId: row.id, after: row, actor: by }, tx);
+		await notifyAssignment(tx, row.id);
 		return row;
 	};
 	return executor === db ? db.transaction(run) : run(executor);
@@ -58,20 +117,26 @@ export async function createAssignment(input: AssignmentInput, by: { id: number;
 /** Ends an assignment (kept for history; it stops applying at once). */
 export async function endAssignment(id: number, by: { id: number; username: string }) {
 	return db.transaction(async (tx) => {
-		const [before] = await tx.select().from(schema.assignment).where(and(eq(schema.assignment.id, id), isNull(schema.assignment.endedAt)));
+		const [before] = await tx
+			.select()
+			.from(schema.assignment)
+			.where(and(eq(schema.assignment.id, id), isNull(schema.assignment.endedAt)));
 		if (!before) throw new AssignmentError('not-found', `no active assignment ${id}`);
-		const [after] = await tx.update(schema.assignment).set({ endedAt: new Date(), updatedAt: new Date() }).where(eq(schema.assignment.id, id)).returning();
+		const [after] = await tx
+			.update(schema.assignment)
+			.set({ endedAt: new Date(), updatedAt: new Date() })
+			.where(eq(schema.assignment.id, id))
+			.returning();
 		await audit({ action: 'assignment.end', targetType: 'assignment', targetId: id, before, after, actor: by }, tx);
 		return after;
 	});
 }
 
-export const assignmentEdit = z.object({
-	dueDate,
+export const assignmentEdit = terms({
 	recurrence: z.enum(['none', 'yearly']),
 	required: flag
 });
-export type AssignmentEdit = z.infer<typeof assignmentEdit>;
+export type AssignmentEdit = Loose<z.infer<typeof assignmentEdit>>;
 
 /** Changes the due date, recurrence or required flag of an active assignment. Audited. */
 export async function updateAssignment(id: number, input: AssignmentEdit, by: { id: number; username: string }) {
@@ -81,7 +146,14 @@ export async function updateAssignment(id: number, input: AssignmentEdit, by: { 
 		if (before.endedAt) throw new AssignmentError('ended', `assignment ${id} has ended`);
 		const [after] = await tx
 			.update(schema.assignment)
-			.set({ dueDate: input.dueDate, recurrence: input.recurrence, required: input.required, updatedAt: new Date() })
+			.set({
+				dueDate: storedDueDate(input, before.createdAt),
+				dueDays: input.dueDays ?? null,
+				reminderOffsets: input.reminderOffsets ?? DEFAULT_REMINDER_OFFSETS,
+				recurrence: input.recurrence,
+				required: input.required,
+				updatedAt: new Date()
+			})
 			.where(eq(schema.assignment.id, id))
 			.returning();
 		await audit({ action: 'assignment.update', targetType: 'assignment', targetId: id, before, after, actor: by }, tx);
@@ -103,6 +175,10 @@ export interface AssignmentRow {
 	currentDue: string;
 	recurrence: 'none' | 'yearly';
 	required: boolean;
+	/** Relative due date: days after joining the department or the assignment (null: the date for everyone). */
+	dueDays: number | null;
+	/** Reminders, days before each person's due date. */
+	reminderOffsets: number[];
 	createdAt: Date;
 	endedAt: Date | null;
 	/** People it applies to (nearest assignment up the tree), active or pending accounts. */
@@ -117,14 +193,18 @@ const dateText = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 1
  * Assignments with coverage: the people each one applies to (govlearn_user_assignment: a nearer
  * assignment overrides it) and how many completed. One query. `id` narrows to one assignment.
  */
-export async function listAssignments(options: { includeEnded?: boolean; id?: number } = {}, executor: Executor = db): Promise<AssignmentRow[]> {
+export async function listAssignments(
+	options: { includeEnded?: boolean; id?: number } = {},
+	executor: Executor = db
+): Promise<AssignmentRow[]> {
 	const result = await rows<AssignmentRow>(
 		executor,
 		sql`
 		select a.id, a.course_id as "courseId", c.title_zh as "courseTitleZh", c.title_en as "courseTitleEn",
 			a.department_id as "departmentId", d.code as "departmentCode", d.name_zh as "departmentNameZh", d.name_en as "departmentNameEn",
 			a.due_date::text as "dueDate", govlearn_current_due(a.due_date, a.recurrence, current_date)::text as "currentDue",
-			a.recurrence, a.required, a.created_at as "createdAt", a.ended_at as "endedAt",
+			a.recurrence, a.required, a.due_days as "dueDays", a.reminder_offsets as "reminderOffsets",
+			a.created_at as "createdAt", a.ended_at as "endedAt",
 			coalesce(cov.covered, 0)::int as covered, coalesce(cov.completed, 0)::int as completed
 		from assignment a
 		join course c on c.id = a.course_id
@@ -137,7 +217,15 @@ export async function listAssignments(options: { includeEnded?: boolean; id?: nu
 			and (${options.id ?? null}::int is null or a.id = ${options.id ?? null}::int)
 		order by (a.ended_at is not null), c.position, d.path, a.id`
 	);
-	return result.map((r) => ({ ...r, dueDate: dateText(r.dueDate), currentDue: dateText(r.currentDue), createdAt: new Date(r.createdAt), endedAt: r.endedAt ? new Date(r.endedAt) : null }));
+	return result.map((r) => ({
+		...r,
+		dueDays: r.dueDays === null ? null : Number(r.dueDays),
+		reminderOffsets: (r.reminderOffsets ?? []).map(Number),
+		dueDate: dateText(r.dueDate),
+		currentDue: dateText(r.currentDue),
+		createdAt: new Date(r.createdAt),
+		endedAt: r.endedAt ? new Date(r.endedAt) : null
+	}));
 }
 
 /** One assignment with its coverage, or undefined. */
@@ -157,7 +245,16 @@ export interface DepartmentOption {
 /** Active departments in tree order (parents before children, siblings by position and code). */
 export async function departmentOptions(executor: Executor = db): Promise<DepartmentOption[]> {
 	const all = await executor
-		.select({ id: schema.department.id, code: schema.department.code, nameZh: schema.department.nameZh, nameEn: schema.department.nameEn, depth: schema.department.depth, path: schema.department.path, parentId: schema.department.parentId, position: schema.department.position })
+		.select({
+			id: schema.department.id,
+			code: schema.department.code,
+			nameZh: schema.department.nameZh,
+			nameEn: schema.department.nameEn,
+			depth: schema.department.depth,
+			path: schema.department.path,
+			parentId: schema.department.parentId,
+			position: schema.department.position
+		})
 		.from(schema.department)
 		.where(eq(schema.department.active, true));
 	const children = new Map<number | null, typeof all>();
@@ -210,6 +307,8 @@ export interface CourseExplanation {
 	candidates: Candidate[];
 	/** For a person: when they completed it in the current period (null: not yet). */
 	completedAt?: Date | null;
+	/** Coverage in the department itself (not its sub-departments): active people it applies to, and how many completed it this period. Counts only, never names. */
+	coverage: { people: number; completed: number };
 }
 
 export interface Explanation {
@@ -232,7 +331,9 @@ export async function explainDepartment(departmentId: number, executor: Executor
 		executor,
 		sql`select id, code, name_zh as "nameZh", name_en as "nameEn", depth, path from department where ${dept.path} like path || '%' order by depth`
 	);
-	const found = await rows<Omit<Candidate, 'reason'> & { courseId: string; courseTitleZh: string; courseTitleEn: string; appliedDepartmentId: number | null }>(
+	const found = await rows<
+		Omit<Candidate, 'reason'> & { courseId: string; courseTitleZh: string; courseTitleEn: string; appliedDepartmentId: number | null }
+	>(
 		executor,
 		sql`
 		select a.id as "assignmentId", a.course_id as "courseId", c.title_zh as "courseTitleZh", c.title_en as "courseTitleEn",
@@ -250,7 +351,13 @@ export async function explainDepartment(departmentId: number, executor: Executor
 	);
 	const courses = new Map<string, CourseExplanation>();
 	for (const r of found) {
-		const course = courses.get(r.courseId) ?? { courseId: r.courseId, courseTitleZh: r.courseTitleZh, courseTitleEn: r.courseTitleEn, candidates: [] };
+		const course = courses.get(r.courseId) ?? {
+			courseId: r.courseId,
+			courseTitleZh: r.courseTitleZh,
+			courseTitleEn: r.courseTitleEn,
+			candidates: [],
+			coverage: { people: 0, completed: 0 }
+		};
 		const reason: Candidate['reason'] = r.applies
 			? r.departmentId === departmentId
 				? 'own'
@@ -275,14 +382,32 @@ export async function explainDepartment(departmentId: number, executor: Executor
 		});
 		courses.set(r.courseId, course);
 	}
+	const covered = await rows<{ courseId: string; people: number; completed: number }>(
+		executor,
+		sql`select course_id as "courseId", count(*)::int as people, count(completed_at)::int as completed
+		from govlearn_user_assignment where department_id = ${departmentId} group by course_id`
+	);
+	for (const c of covered) {
+		const course = courses.get(c.courseId);
+		if (course) course.coverage = { people: c.people, completed: c.completed };
+	}
 	const { id, code, nameZh, nameEn, depth, path } = dept;
 	return { department: { id, code, nameZh, nameEn, depth, path }, chain, courses: [...courses.values()] };
 }
 
-/** The same explanation for one person (by username), with whether they completed each course this period. */
+/**
+ * The same explanation for one person (by username), with whether they completed each course this
+ * period. It names a person and their completions, so only administrators may ask (the route's guard):
+ * trainers get the department's coverage counts instead.
+ */
 export async function explainPerson(username: string, executor: Executor = db): Promise<Explanation | undefined> {
 	const [person] = await executor
-		.select({ id: schema.user.id, username: schema.user.username, displayName: schema.user.displayName, departmentId: schema.user.departmentId })
+		.select({
+			id: schema.user.id,
+			username: schema.user.username,
+			displayName: schema.user.displayName,
+			departmentId: schema.user.departmentId
+		})
 		.from(schema.user)
 		.where(eq(schema.user.username, username.trim()));
 	if (!person) return undefined;

@@ -1,3 +1,5 @@
+// The guards are the route boundary, called first in every load, action and endpoint: unlike the
+// services they answer with Kit's redirect (to sign in) and error (403) themselves.
 import { error, redirect } from '@sveltejs/kit';
 import { getRequestEvent } from '$app/server';
 import type { Role } from '../db/schema';

@@ -1,11 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
+import { ARGON2_OPTIONS } from './argon2';
 import { hashSlot } from './hash-queue';
 
-// OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. `algorithm: 2` is Argon2id (a const enum upstream).
-const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, algorithm: 2 } as const;
-
 export function hashPassword(password: string): Promise<string> {
-	return hashSlot(() => hash(password.normalize('NFKC'), OPTIONS));
+	return hashSlot(() => hash(password.normalize('NFKC'), ARGON2_OPTIONS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import { and, eq, lt, ne } from 'drizzle-orm';
 import { db, schema, type Executor } from '../db';
 import type { Role } from '../db/schema';
+import { localeCookie, servedOverHttps } from './cookies';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -43,14 +44,19 @@ function hashSecret(secret: string): string {
 	return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
-/** Creates a session and returns the token for the cookie (never stored). */
-export async function createSession(userId: number, roles: readonly string[], executor: Executor = db) {
+/**
+ * Creates a session and returns the token for the cookie (never stored). Password and government
+ * sign-in both come here; the latter keeps the provider's ID token for signing out there too.
+ */
+export async function createSession(userId: number, roles: readonly string[], executor: Executor = db, extra: { idToken?: string } = {}) {
 	const id = randomString(15); // 120 bits
 	const secret = randomString(20); // 160 bits
 	const now = new Date();
 	const { idle, absolute } = sessionLimits(roles);
 	const expiresAt = new Date(Math.min(now.getTime() + idle, now.getTime() + absolute));
-	await executor.insert(schema.session).values({ id, userId, secretHash: hashSecret(secret), createdAt: now, lastSeenAt: now, expiresAt });
+	await executor
+		.insert(schema.session)
+		.values({ id, userId, secretHash: hashSecret(secret), createdAt: now, lastSeenAt: now, expiresAt, idToken: extra.idToken ?? null });
 	return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, expiresAt } satisfies ValidSession };
 }
 
@@ -80,7 +86,10 @@ export async function validateSessionToken(token: string): Promise<{ session: Va
 	// Slide at most once a minute, so a busy page costs one write a minute, not one per request.
 	if (now - session.lastSeenAt.getTime() > MINUTE) {
 		expiresAt = new Date(Math.min(now + idle, hardEnd));
-		await db.update(schema.session).set({ lastSeenAt: new Date(now), expiresAt }).where(eq(schema.session.id, id));
+		await db
+			.update(schema.session)
+			.set({ lastSeenAt: new Date(now), expiresAt })
+			.where(eq(schema.session.id, id));
 	}
 	return {
 		session: { id, userId: user.id, createdAt: session.createdAt, expiresAt },
@@ -96,8 +105,10 @@ export async function validateSessionToken(token: string): Promise<{ session: Va
 	};
 }
 
-export async function invalidateSession(sessionId: string): Promise<void> {
-	await db.delete(schema.session).where(eq(schema.session.id, sessionId));
+/** Deletes the session; returns the provider's ID token it held (government sign-in), for signing out there. */
+export async function invalidateSession(sessionId: string): Promise<{ idToken: string | null }> {
+	const [gone] = await db.delete(schema.session).where(eq(schema.session.id, sessionId)).returning({ idToken: schema.session.idToken });
+	return { idToken: gone?.idToken ?? null };
 }
 
 /** Ends every session of a user (password change, deactivation), optionally keeping one. */
@@ -110,9 +121,20 @@ export async function deleteExpiredSessions(): Promise<void> {
 	await db.delete(schema.session).where(lt(schema.session.expiresAt, new Date()));
 }
 
+interface CookieJar {
+	set(name: string, value: string, options: { path: string; [key: string]: unknown }): void;
+}
+
+/** The cookies a new session gets, whichever way the user signed in: the session, and their saved language. */
+export function setSessionCookies(cookies: CookieJar, token: string, expiresAt: Date, locale: 'zh-CN' | 'en' | null): void {
+	const { name, options } = sessionCookie();
+	cookies.set(name, token, { ...options, expires: expiresAt });
+	if (locale) cookies.set(...localeCookie(locale));
+}
+
 /** `__Host-` prefix and `secure` whenever the app is served over HTTPS. */
 export function sessionCookie() {
-	const secure = (process.env.ORIGIN ?? '').startsWith('https://');
+	const secure = servedOverHttps();
 	return {
 		name: secure ? '__Host-govlearn_session' : 'govlearn_session',
 		options: { httpOnly: true, secure, sameSite: 'lax' as const, path: '/' }

@@ -46,7 +46,10 @@ export async function beginAttempt(username: string, ip: string | null, now = ne
 	return db.transaction(async (tx) => {
 		await tx.insert(t).values({ key: account, failures: 0, updatedAt: now }).onConflictDoNothing();
 		const [row] = await tx.select().from(t).where(eq(t.key, account)).for('update');
-		const [address] = await tx.select({ blockedUntil: t.blockedUntil }).from(t).where(eq(t.key, ipKey(ip)));
+		const [address] = await tx
+			.select({ blockedUntil: t.blockedUntil })
+			.from(t)
+			.where(eq(t.key, ipKey(ip)));
 		const blockedUntil = Math.max(row.blockedUntil?.getTime() ?? 0, address?.blockedUntil?.getTime() ?? 0);
 		if (blockedUntil > now.getTime()) return Math.ceil((blockedUntil - now.getTime()) / 1000);
 		const stale = row.updatedAt.getTime() < now.getTime() - FORGET_AFTER_MINUTES * 60_000;
@@ -79,7 +82,11 @@ async function countFailure(key: string, free: number): Promise<void> {
 		})
 		.returning({ failures: t.failures });
 	const seconds = backoffSeconds(row.failures, free);
-	if (seconds > 0) await db.update(t).set({ blockedUntil: new Date(Date.now() + seconds * 1000) }).where(eq(t.key, key));
+	if (seconds > 0)
+		await db
+			.update(t)
+			.set({ blockedUntil: new Date(Date.now() + seconds * 1000) })
+			.where(eq(t.key, key));
 }
 
 /** Counts a failure on the account and the address outside an attempt (tests, tools). */
@@ -99,4 +106,22 @@ export async function sweep(now = new Date()): Promise<void> {
 	const forgotten = new Date(now.getTime() - FORGET_AFTER_MINUTES * 60_000);
 	await db.delete(t).where(and(lt(t.updatedAt, forgotten), or(isNull(t.blockedUntil), lt(t.blockedUntil, now))));
 	await deleteExpiredSessions();
+}
+
+/** "Forgot password" requests: each one counts (each can send a mail), per username and per address. */
+export const RESET_FREE_REQUESTS = 2;
+export const RESET_IP_FREE_REQUESTS = 19;
+
+/**
+ * Admits a password-reset request or says how long to wait (0 = admitted), with the sign-in throttle's
+ * table and back-off: after the third request for a username, 30 s, then 60 s … up to 5 minutes; after
+ * twenty from one address, the same. Keyed by the username as typed, so an unknown username is throttled exactly like a real one.
+ */
+export async function beginResetRequest(username: string, ip: string | null): Promise<number> {
+	const keys = [`reset:${username.trim().toLowerCase().slice(0, 128)}`, `reset-ip:${ip ?? 'unknown'}`];
+	const wait = await retryAfter(keys);
+	if (wait > 0) return wait;
+	await countFailure(keys[0], RESET_FREE_REQUESTS);
+	await countFailure(keys[1], RESET_IP_FREE_REQUESTS);
+	return 0;
 }

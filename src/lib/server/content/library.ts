@@ -1,14 +1,12 @@
+// The course library read from its files: the framework, course, lesson and quiz files with their schemas
+// and checks (file and line for every error). Over 400 lines because each file kind keeps its schema next
+// to its reader; links and images are checked in ./references.ts.
 import { createHash } from 'node:crypto';
-import type { Definition, Html, Image, ImageReference, Link, Parent } from 'mdast';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import { unified } from 'unified';
-import type { Node } from 'unist';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { splitFrontmatter, type ContentError } from './frontmatter';
-import { parseQuiz, type QuizQuestion } from './quiz';
+import { parseQuiz, type QuizQuestion } from '../quiz/parse';
+import { referenceErrors } from './references';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -50,6 +48,10 @@ export interface CourseDef {
 	lessons: LessonDef[];
 	quiz: Partial<Localized<QuizQuestion[]>>;
 	files: string[];
+	/** The text of each of the course's files (lessons render from it at runtime). */
+	sources: ContentFiles;
+	/** Images that are not text (PNG, JPEG, WebP), by name; SVGs are in `sources`. */
+	images?: Record<string, { contentType: string; bytes: Uint8Array }>;
 	errors: ContentError[];
 }
 
@@ -187,99 +189,22 @@ function lineOfPattern(text: string, pattern: RegExp): number {
 	return m ? text.slice(0, m.index).split('\n').length : 1;
 }
 
-const markdownParser = unified().use(remarkParse).use(remarkGfm).use(remarkFrontmatter, ['yaml']);
-
-interface Reference {
-	kind: 'link' | 'image';
-	url: string;
-	line: number;
-}
-
-/** Every link and image of a Markdown file (inline, reference-style and raw HTML), with its line. */
-function references(text: string): Reference[] {
-	const found: Reference[] = [];
-	const imageIds = new Set<string>();
-	const visit = (node: Node) => {
-		const line = node.position?.start.line ?? 1;
-		if (node.type === 'link') found.push({ kind: 'link', url: (node as Link).url, line });
-		else if (node.type === 'image') found.push({ kind: 'image', url: (node as Image).url, line });
-		else if (node.type === 'imageReference') imageIds.add((node as ImageReference).identifier);
-		else if (node.type === 'html')
-			for (const m of (node as Html).value.matchAll(/<(img|a)\b[^>]*?\s(src|href)\s*=\s*["']([^"']+)["']/gi))
-				found.push({ kind: m[1].toLowerCase() === 'img' ? 'image' : 'link', url: m[3], line: line + (node as Html).value.slice(0, m.index).split('\n').length - 1 });
-		for (const child of (node as Parent).children ?? []) visit(child);
-	};
-	const tree = markdownParser.parse(text);
-	visit(tree);
-	const definitions: Reference[] = [];
-	const collect = (node: Node) => {
-		if (node.type === 'definition') {
-			const d = node as Definition;
-			definitions.push({ kind: imageIds.has(d.identifier) ? 'image' : 'link', url: d.url, line: d.position?.start.line ?? 1 });
-		}
-		for (const child of (node as Parent).children ?? []) collect(child);
-	};
-	collect(tree);
-	return [...found, ...definitions].sort((a, b) => a.line - b.line);
-}
-
-const LESSON_FILE_NAME = /^\d+-([a-z0-9][a-z0-9-]*)\.(?:zh-CN|en)\.md$/;
-
-/**
- * Links and images must resolve to something the app serves. Lessons render at
- * /courses/<course>/<lesson> and the quiz at /courses/<course>/quiz, so a relative target there resolves
- * against /courses/<course>/: a lesson slug, `quiz`, `images/<name>.svg`, or `../<other-course>/…`.
- * The course overview renders at /courses/<course>, where relative targets would go astray.
- */
-function referenceErrors(course: CourseDef, courses: CourseDef[], files: ContentFiles): ContentError[] {
-	const errors: ContentError[] = [];
-	// Slugs win over ids: the URL names the folder.
-	const bySlug = new Map([...courses.map((c) => [c.id, c] as const), ...courses.map((c) => [c.slug, c] as const)]);
-	const resolve = (path: string, kind: Reference['kind']): string | undefined => {
-		const parts = path.replace(/[?#].*$/, '').split('/').filter(Boolean);
-		if (parts[0] !== 'courses') return undefined;
-		if (parts.length === 1) return undefined;
-		const target = bySlug.get(parts[1]);
-		if (!target) return `no course "${parts[1]}"`;
-		if (parts.length === 2) return kind === 'image' ? 'not an image' : undefined;
-		if (parts[2] === 'images' && parts.length === 4) {
-			if (!/^[A-Za-z0-9._-]+\.svg$/.test(parts[3])) return 'images must be SVG files in the course\'s images/ folder';
-			return files[`${target.dir}/images/${parts[3]}`] === undefined ? 'no such file' : undefined;
-		}
-		if (kind === 'image') return 'images must be SVG files in the course\'s images/ folder';
-		if (parts.length === 3 && (parts[2] === 'quiz' || target.lessons.some((l) => l.slug === parts[2]))) return undefined;
-		const lessonFile = LESSON_FILE_NAME.exec(parts[parts.length - 1]);
-		if (lessonFile) return `link to a lesson by its slug (${lessonFile[1]}), not its file name`;
-		return `no lesson "${parts.slice(2).join('/')}" in course ${target.slug}`;
-	};
-	const mdFiles = course.files.filter((f) => f.endsWith('.md'));
-	for (const file of mdFiles) {
-		const name = file.slice(course.dir.length + 1);
-		const overview = name.startsWith('course.');
-		for (const ref of references(files[file])) {
-			const url = ref.url.trim();
-			if (url === '' || url.startsWith('#')) continue;
-			let problem: string | undefined;
-			let what = ref.kind === 'image' ? 'image not found' : 'link target not found';
-			if (/^(?:[a-z][a-z0-9+.-]*:|\/\/)/i.test(url)) {
-				if (ref.kind === 'image' && !/^data:/i.test(url)) {
-					what = 'image not allowed';
-					problem = 'the content security policy blocks images from other sites; save the SVG in images/';
-				}
-			} else if (url.startsWith('/')) problem = resolve(url, ref.kind);
-			else if (overview) problem = 'relative links do not work in the course overview; write /courses/<course>/<target>';
-			else {
-				const relative = url.replace(/^(\.\/)+/, '');
-				problem = resolve(relative.startsWith('../') ? `/courses/${relative.slice(3)}` : `/courses/${course.slug}/${relative}`, ref.kind);
-			}
-			if (problem) errors.push({ file, line: ref.line, message: `${what}: ${url} (${problem})` });
-		}
-	}
-	return errors;
-}
-
 /** Reads and validates the whole library; never throws on bad content, it reports. */
-export function loadLibrary(files: ContentFiles): Library {
+export interface LoadOptions {
+	/**
+	 * Courses already read, by their files: a course whose files (and the framework) are unchanged is
+	 * taken from here instead of parsed again. The runtime library passes one, so a publish re-reads only
+	 * the course it changed.
+	 */
+	courseCache?: Map<string, CourseDef>;
+	/**
+	 * Links and images checked against the other courses (the content check): every course (default), only
+	 * the course in this folder (checking one revision), or none (serving learners).
+	 */
+	references?: boolean | string;
+}
+
+export function loadLibrary(files: ContentFiles, options: LoadOptions = {}): Library {
 	const errors: ContentError[] = [];
 	const competencies = parseCompetencies(files, errors);
 	const competencyIds = new Set(competencies.map((c) => c.id));
@@ -295,10 +220,18 @@ export function loadLibrary(files: ContentFiles): Library {
 	}
 
 	const courses: CourseDef[] = [];
+	const framework = hash([files['content/competencies.yaml'] ?? '']);
+	const cache = options.courseCache;
 	for (const [dir, entry] of byDir) {
-		const course = loadCourse(dir, entry, files, competencyIds);
+		const key = cache ? hash([framework, ...entry.files.flatMap((f) => [f, files[f]])]) : '';
+		let course = cache?.get(key);
+		if (!course) {
+			course = loadCourse(dir, entry, files, competencyIds);
+			cache?.set(key, { ...course, errors: [...course.errors] });
+		} else course = { ...course, errors: [...course.errors] };
 		courses.push(course);
 	}
+	if (cache && cache.size > 4 * byDir.size + 50) cache.clear();
 	courses.sort((a, b) => a.position - b.position || a.slug.localeCompare(b.slug));
 
 	const ids = new Map<string, string>();
@@ -312,7 +245,9 @@ export function loadLibrary(files: ContentFiles): Library {
 		ids.set(c.id, folder);
 		slugs.set(c.slug, folder);
 	}
-	for (const c of courses) c.errors.push(...referenceErrors(c, courses, files));
+	for (const c of courses)
+		if (options.references === undefined || options.references === true || options.references === c.dir)
+			c.errors.push(...referenceErrors(c, courses, files));
 
 	const version = hash([
 		...Object.keys(files)
@@ -447,6 +382,7 @@ function loadCourse(
 		lessons: lessonList,
 		quiz,
 		files: courseFiles,
+		sources: Object.fromEntries(courseFiles.map((f) => [f, files[f]])),
 		errors
 	};
 }

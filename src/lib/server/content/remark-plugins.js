@@ -65,12 +65,34 @@ function svgSize(file) {
 	return width > 0 && height > 0 ? { width: Math.round(width), height: Math.round(height) } : undefined;
 }
 
-/** Relative image paths (`images/flow.svg`) point at the course's asset route, with their size. */
-export function contentImagesPlugin() {
+/**
+ * The intrinsic size of an SVG from its text (width/height, else the viewBox).
+ * @param {string} text
+ * @returns {{ width: number, height: number } | undefined}
+ */
+export function svgTextSize(text) {
+	const root = /<svg\b[^>]*>/.exec(text)?.[0] ?? '';
+	const attr = (/** @type {string} */ name) => /** @type {RegExpExecArray | null} */ (new RegExp(`\\s${name}="([^"]*)"`).exec(root))?.[1];
+	let width = Number.parseFloat(attr('width') ?? '');
+	let height = Number.parseFloat(attr('height') ?? '');
+	if (!(width > 0 && height > 0)) {
+		const box = (attr('viewBox') ?? '').trim().split(/[\s,]+/).map(Number);
+		[width, height] = [box[2], box[3]];
+	}
+	return width > 0 && height > 0 ? { width: Math.round(width), height: Math.round(height) } : undefined;
+}
+
+/**
+ * Relative image paths (`images/flow.svg`) point at the course's asset route, with their size.
+ * Without options the course and sizes come from the file on disk (the content check); the runtime
+ * renderer passes the course slug and a size lookup over the images in the database.
+ * @param {{ course: string, size: (name: string) => { width: number, height: number } | undefined }} [options]
+ */
+export function contentImagesPlugin(options) {
 	/** @param {any} tree @param {any} file */
 	return (tree, file) => {
 		const filename = String(file?.filename ?? file?.path ?? '');
-		const course = /content[/\\]courses[/\\]\d+-([^/\\]+)[/\\]/.exec(filename)?.[1];
+		const course = options?.course ?? /content[/\\]courses[/\\]\d+-([^/\\]+)[/\\]/.exec(filename)?.[1];
 		if (!course) return;
 		walk(tree, (node) => {
 			if (node.type !== 'image' || typeof node.url !== 'string') return;
@@ -78,8 +100,9 @@ export function contentImagesPlugin() {
 			const name = node.url.replace(/^\.\//, '').replace(/^images\//, '');
 			node.url = `/courses/${course}/images/${name}`;
 			// Width and height reserve the image's space before it arrives (no layout shift on slow lines).
-			const size = svgSize(path.join(path.dirname(filename), 'images', name));
-			if (size) node.data = { ...node.data, hProperties: { ...node.data?.hProperties, width: size.width, height: size.height, loading: 'lazy', decoding: 'async' } };
+			const size = options ? options.size(name) : svgSize(path.join(path.dirname(filename), 'images', name));
+			const lazy = { loading: 'lazy', decoding: 'async' };
+			node.data = { ...node.data, hProperties: { ...node.data?.hProperties, ...(size ? { width: size.width, height: size.height } : {}), ...lazy } };
 		});
 	};
 }

@@ -1,9 +1,15 @@
 import { eq, notInArray, sql } from 'drizzle-orm';
 import { schema, type Database } from '../db';
+import { DomainError } from '../errors';
 import { formatError } from './frontmatter';
 import { keyHash, type Library } from './library';
 
-export class ContentError extends Error {}
+/** Published content that cannot be served; the server refuses to start with it. */
+export class ContentError extends DomainError<'content'> {
+	constructor(message: string) {
+		super('invalid', 'content', message);
+	}
+}
 
 /** Refuses content whose published courses have errors; drafts may be broken (the studio lists them). */
 export function assertPublishable(library: Library): void {

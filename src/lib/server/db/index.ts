@@ -10,6 +10,7 @@ import postgres from 'postgres';
 import * as schema from './schema/index';
 import { queryStatsLogger } from './query-stats';
 import { preparedStatements, preparing } from './prepared';
+import { applySqlFiles } from './sql-functions';
 
 export { schema };
 
@@ -30,6 +31,8 @@ export interface Connection {
 }
 
 const MIGRATIONS = path.resolve(process.env.MIGRATIONS_DIR ?? 'drizzle');
+/** The SQL functions, views and triggers, one definition each (see sql-functions.ts). */
+export const SQL_FUNCTIONS = path.join(MIGRATIONS, 'functions');
 
 /** Connects to `DATABASE_URL` with postgres.js, or to an embedded PGlite in `DATA_DIR`. */
 export async function connect(options: { url?: string; dataDir?: string; pglite?: PGlite; poolSize?: number } = {}): Promise<Connection> {
@@ -86,11 +89,12 @@ export async function connect(options: { url?: string; dataDir?: string; pglite?
 	};
 }
 
-/** Applies the SQL migrations in drizzle/. */
+/** Applies the SQL migrations in drizzle/, then the definitions in drizzle/functions/ when they changed. */
 export async function migrate(conn: Connection): Promise<void> {
 	await conn.exclusive(LOCKS.migrate, async (db) => {
 		if (conn.kind === 'postgres') await migratePostgres(db, { migrationsFolder: MIGRATIONS });
 		else await migratePglite(db as never, { migrationsFolder: MIGRATIONS });
+		await applySqlFiles(db, SQL_FUNCTIONS);
 	});
 }
 

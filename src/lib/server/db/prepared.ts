@@ -18,7 +18,8 @@ export function preparing<T extends Client>(client: T): T {
 	return new Proxy(client, {
 		get(target, prop) {
 			if (prop === 'unsafe') {
-				return (query: string, args: unknown[] = [], options: Record<string, unknown> = {}) => target.unsafe(query, args as never[], { ...options, prepare: true });
+				return (query: string, args: unknown[] = [], options: Record<string, unknown> = {}) =>
+					target.unsafe(query, args as never[], { ...options, prepare: true });
 			}
 			if (prop === 'begin' || prop === 'savepoint') {
 				const original = Reflect.get(target, prop) as (...a: unknown[]) => unknown;

@@ -4,29 +4,9 @@
 // a person (who has one current department) is counted exactly once in every subtree.
 import { type SQL } from 'drizzle-orm';
 import { sql } from '../db';
-import { likePrefix, type Context } from './context';
+import type { Context } from './context';
 import { deptCompletionCells, deptMasteryCells } from './department-rollups';
-
-/** Ids of the departments in the report's subtree. */
-export function subtreeIds(ctx: Context): SQL {
-	return sql`select id from department where path like ${likePrefix(ctx.root.path)}`;
-}
-
-/** Restricts a course id column by the course and competency filters. */
-export function courseWhere(ctx: Context, column: SQL): SQL {
-	const parts: SQL[] = [];
-	if (ctx.filters.course) parts.push(sql`${column} = ${ctx.filters.course}`);
-	if (ctx.filters.competency) parts.push(sql`${column} in (select id from course where ${ctx.filters.competency} = any(competencies))`);
-	return parts.length ? sql.join(parts, sql` and `) : sql`true`;
-}
-
-/** First-attempt rows inside the filtered period (the period is inclusive of both days). */
-function periodWhere(ctx: Context, column: SQL): SQL {
-	const parts: SQL[] = [];
-	if (ctx.filters.from) parts.push(sql`${column} >= ${ctx.filters.from}::date`);
-	if (ctx.filters.to) parts.push(sql`${column} < ${ctx.filters.to}::date + 1`);
-	return parts.length ? sql.join(parts, sql` and `) : sql`true`;
-}
+import { periodWhere, subtreeIds } from './filters';
 
 /**
  * Required-learning status per (current department, course) for staff (accounts not inactive):
@@ -47,8 +27,11 @@ export function completionCells(ctx: Context): SQL {
  */
 export function masteryCells(ctx: Context): SQL {
 	// Without course or period filters the department rollups hold the same sums.
-	const fast = deptMasteryCells(ctx);
-	if (fast) return fast;
+	return deptMasteryCells(ctx) ?? personMasteryCells(ctx);
+}
+
+/** `masteryCells` summed from the per-person rows, which also know the course and the day of each attempt. */
+export function personMasteryCells(ctx: Context): SQL {
 	const competency = ctx.filters.competency ? sql`f.competency_id = ${ctx.filters.competency}` : sql`true`;
 	const course = ctx.filters.course ? sql`f.course_id = ${ctx.filters.course}` : sql`true`;
 	return sql`
@@ -67,21 +50,28 @@ export function masteryCells(ctx: Context): SQL {
  * every ancestor on its materialised path. `keys` are the grouping columns besides the department.
  */
 export function rollUp(cells: SQL, departmentIds: number[], keys: string, sums: string[]): SQL {
-	const ids = departmentIds.length ? sql.join(departmentIds.map((id) => sql`${id}`), sql`, `) : sql`null`;
+	const ids = departmentIds.length
+		? sql.join(
+				departmentIds.map((id) => sql`${id}`),
+				sql`, `
+			)
+		: sql`null`;
 	const totals = sql.raw(sums.map((c) => `sum(c.${c})::int as ${c}`).join(', '));
 	return sql`
-		select a.anc::int as department_id, ${sql.raw(keys.split(',').map((k) => `c.${k.trim()}`).join(', '))}, ${totals}
+		select a.anc::int as department_id, ${sql.raw(
+			keys
+				.split(',')
+				.map((k) => `c.${k.trim()}`)
+				.join(', ')
+		)}, ${totals}
 		from (${cells}) c
 		join department d on d.id = c.department_id
 		cross join lateral unnest(string_to_array(trim(both '/' from d.path), '/')) as a(anc)
 		where a.anc::int in (${ids})
-		group by a.anc, ${sql.raw(keys.split(',').map((k) => `c.${k.trim()}`).join(', '))}`;
+		group by a.anc, ${sql.raw(
+			keys
+				.split(',')
+				.map((k) => `c.${k.trim()}`)
+				.join(', ')
+		)}`;
 }
-
-/** Period condition on a completion timestamp, for hours and records. */
-export function completionPeriod(ctx: Context, column: SQL, yearColumn: SQL): SQL {
-	if (!ctx.filters.from && !ctx.filters.to) return sql`${yearColumn} = ${ctx.year}`;
-	return periodWhere(ctx, column);
-}
-
-export { periodWhere };

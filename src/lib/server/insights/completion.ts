@@ -1,6 +1,7 @@
 import { db, rows, sql } from '../db';
-import { completionCells, courseWhere, rollUp } from './cells';
+import { completionCells, rollUp } from './cells';
 import type { Context } from './context';
+import { courseWhere } from './filters';
 import { visibleTree, type TreeDept } from './tree';
 
 /** Required-learning counts; always shown with their denominator (`assigned`). */
@@ -59,7 +60,9 @@ export async function courseColumns(ctx: Context): Promise<CourseColumn[]> {
 
 /** Counts per course for the given departments, each summed over its whole subtree. */
 export async function completionFor(ctx: Context, departmentIds: number[]): Promise<Map<number, Map<string, Counts>>> {
-	const found = departmentIds.length ? await rows<CellRow>(db, rollUp(completionCells(ctx), departmentIds, 'course_id', ['assigned', 'done', 'active', 'overdue'])) : [];
+	const found = departmentIds.length
+		? await rows<CellRow>(db, rollUp(completionCells(ctx), departmentIds, 'course_id', ['assigned', 'done', 'active', 'overdue']))
+		: [];
 	const out = new Map<number, Map<string, Counts>>(departmentIds.map((id) => [id, new Map()]));
 	for (const r of found) out.get(Number(r.department_id))?.set(r.course_id, toCounts(r));
 	return out;

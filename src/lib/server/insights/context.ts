@@ -1,6 +1,6 @@
-import { error } from '@sveltejs/kit';
 import { z } from 'zod';
 import { db, rows, sql } from '../db';
+import { DomainError } from '../errors';
 import type { Locale } from '../content';
 
 /** The filters every insights page and export shares; they live in the URL so a view can be shared. */
@@ -35,7 +35,10 @@ export interface Context {
 	year: number;
 }
 
-const id = z.string().max(100).regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
+const id = z
+	.string()
+	.max(100)
+	.regex(/^[A-Za-z0-9_-]+$/, 'invalid id');
 const day = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD')
@@ -55,7 +58,7 @@ const filterSchema = z
 
 export const FILTER_KEYS = ['department', 'course', 'competency', 'from', 'to'] as const;
 
-/** Reads the filters from a query string; empty fields mean "no filter". Bad values are a 400. */
+/** Reads the filters from a query string; empty fields mean "no filter". Bad values are an invalid DomainError (a 400). */
 export function parseFilters(params: URLSearchParams): Filters {
 	const raw: Record<string, string> = {};
 	for (const key of FILTER_KEYS) {
@@ -65,15 +68,16 @@ export function parseFilters(params: URLSearchParams): Filters {
 	const parsed = filterSchema.safeParse(raw);
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
-		error(400, `${issue.path.join('.') || 'filter'}: ${issue.message}`);
+		throw new DomainError('invalid', 'filter', `${issue.path.join('.') || 'filter'}: ${issue.message}`);
 	}
 	return parsed.data;
 }
 
-/** Reads a positive integer id (route parameter or query); anything else is a 404. */
+/** Reads a positive integer id (route parameter or query); anything else is a not-found DomainError (a 404). */
 export function parseId(value: string | null | undefined): number {
 	const n = Number(value);
-	if (!value || !/^\d{1,10}$/.test(value) || !Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647) error(404, 'not found');
+	if (!value || !/^\d{1,10}$/.test(value) || !Number.isSafeInteger(n) || n <= 0 || n > 2_147_483_647)
+		throw new DomainError('not-found', 'not-found', 'not found');
 	return n;
 }
 
@@ -86,22 +90,43 @@ export function nameSql(locale: Locale, alias = 'd'): ReturnType<typeof sql.raw>
  * Resolves the HR scope and the filters in one query. A department outside the scope is a 404 (its
  * existence is not revealed); an unknown course or competency is a 400.
  */
-export async function resolveContext(scope: { departmentId: number }, filters: Filters, locale: Locale, now = new Date()): Promise<Context> {
+export async function resolveContext(
+	scope: { departmentId: number },
+	filters: Filters,
+	locale: Locale,
+	now = new Date()
+): Promise<Context> {
 	const wanted = filters.department ?? scope.departmentId;
-	const found = await rows<{ id: number; code: string; name: string; path: string; depth: number; parent_id: number | null; course_ok: boolean; competency_ok: boolean }>(
+	const found = await rows<{
+		id: number;
+		code: string;
+		name: string;
+		path: string;
+		depth: number;
+		parent_id: number | null;
+		course_ok: boolean;
+		competency_ok: boolean;
+	}>(
 		db,
 		sql`select d.id, d.code, ${nameSql(locale)} as name, d.path, d.depth, d.parent_id,
 			${filters.course ? sql`exists (select 1 from course where id = ${filters.course})` : sql`true`} as course_ok,
 			${filters.competency ? sql`exists (select 1 from competency where id = ${filters.competency})` : sql`true`} as competency_ok
 		from department d where d.id in (${scope.departmentId}, ${wanted})`
 	);
-	const toDept = (r: (typeof found)[number]): Dept => ({ id: Number(r.id), code: r.code, name: r.name, path: r.path, depth: Number(r.depth), parentId: r.parent_id === null ? null : Number(r.parent_id) });
+	const toDept = (r: (typeof found)[number]): Dept => ({
+		id: Number(r.id),
+		code: r.code,
+		name: r.name,
+		path: r.path,
+		depth: Number(r.depth),
+		parentId: r.parent_id === null ? null : Number(r.parent_id)
+	});
 	const scopeRow = found.find((r) => Number(r.id) === scope.departmentId);
-	if (!scopeRow) error(403, 'no HR scope');
+	if (!scopeRow) throw new DomainError('forbidden', 'no-scope', 'no HR scope');
 	const rootRow = found.find((r) => Number(r.id) === wanted);
-	if (!rootRow || !rootRow.path.startsWith(scopeRow.path)) error(404, 'not found');
-	if (!rootRow.course_ok) error(400, 'course: unknown course');
-	if (!rootRow.competency_ok) error(400, 'competency: unknown competency');
+	if (!rootRow || !rootRow.path.startsWith(scopeRow.path)) throw new DomainError('not-found', 'not-found', 'not found');
+	if (!rootRow.course_ok) throw new DomainError('invalid', 'unknown-course', 'course: unknown course');
+	if (!rootRow.competency_ok) throw new DomainError('invalid', 'unknown-competency', 'competency: unknown competency');
 	return { scope: toDept(scopeRow), root: toDept(rootRow), filters, locale, year: now.getFullYear() };
 }
 

@@ -1,11 +1,18 @@
 // The report building blocks read from the department rollups (insight_dept_*, kept exact by
-// triggers): the same columns as the per-person versions in cells.ts, overview.ts and people.ts, but
-// reading a few rows per department instead of a row per person, so a whole province answers as fast
-// as one district. Figures the department rows cannot give (a period or course filter on mastery, a
-// period on hours) fall back to the per-person queries.
+// triggers, drizzle/functions/insights-departments.sql): a few rows per department instead of a row per
+// person, so a whole province answers as fast as one district.
+//
+// Why some figures are computed twice. The department rows count whole subtrees but have no course
+// or day grain; the per-person rows (insight_user_course, insight_first_attempt, completion) have it,
+// and serve the drill-downs (a department's staff, one person's record) and the filtered reports.
+// So mastery cells with a course or period filter (cells.ts `personMasteryCells`) and staff and hours
+// with a period filter (overview.ts `personStaffAndHours`) fall back to summing per-person rows; without
+// those filters both versions must give the same numbers: tests/integration/insights-two-paths.test.ts
+// checks that they do, rollup-departments.test.ts and insights-rollups.test.ts that the rollup tables
+// equal a recomputation from the raw records. Required-learning completion has the rollup version only.
 import { sql, type SQL } from 'drizzle-orm';
-import { courseWhere, subtreeIds } from './cells';
 import { likePrefix, nameSql, type Context } from './context';
+import { courseWhere, subtreeIds } from './filters';
 
 /**
  * Required-learning status per (current department, course), as `completionCells`: a person is done
@@ -17,7 +24,7 @@ export function deptCompletionCells(ctx: Context): SQL {
 	return sql`
 		with sd as (${subtreeIds(ctx)}),
 		ua as (
-			select da.department_id, da.course_id, da.current_due, coalesce(extract(year from da.period_start)::int, 0) as py
+			select da.department_id, da.course_id, da.current_due, coalesce(extract(year from da.period_start)::int, 0) as py, da.due_days
 			from govlearn_department_assignment da join sd on sd.id = da.department_id
 			where da.required and ${courseWhere(ctx, sql`da.course_id`)}
 		),
@@ -30,7 +37,13 @@ export function deptCompletionCells(ctx: Context): SQL {
 		)
 		select ua.department_id, ua.course_id, s.staff as assigned,
 			coalesce(prog.done, 0) as done, coalesce(prog.active, 0) as active,
-			case when ua.current_due < current_date then s.staff - coalesce(prog.done, 0) else 0 end as overdue
+			case
+				-- A relative due date is each person's own: count the people whose date has passed, not done.
+				when ua.due_days is not null then (select count(*)::int from govlearn_user_assignment x
+					where x.department_id = ua.department_id and x.course_id = ua.course_id and x.completed_at is null and x.current_due < current_date)
+				when ua.current_due < current_date then s.staff - coalesce(prog.done, 0)
+				else 0
+			end as overdue
 		from ua
 		join insight_dept_staff s on s.department_id = ua.department_id and s.staff > 0
 		left join prog on prog.department_id = ua.department_id and prog.course_id = ua.course_id`;
@@ -79,7 +92,9 @@ export function deptStaffPage(ctx: Context, offset: number, limit: number): SQL 
 	return sql`
 		with depts as (
 			select d.id, ${name} as department_name, s.staff,
-				coalesce(sum(s.staff) over (order by d.id = ${ctx.root.id} desc, ${name}, d.id rows between unbounded preceding and 1 preceding), 0)::int as before
+				-- Running total up to and including this department, minus its own: a frame ending at the
+				-- current row is summed incrementally (one ending "1 preceding" is summed again for every row).
+				(sum(s.staff) over (order by d.id = ${ctx.root.id} desc, ${name}, d.id rows unbounded preceding) - s.staff)::int as before
 			from department d join insight_dept_staff s on s.department_id = d.id
 			where d.path like ${likePrefix(ctx.root.path)} and s.staff > 0
 		),

@@ -2,10 +2,10 @@
 // and XLSX (exceljs's streaming writer). Rows are fetched in batches by keyset and written as they
 // come, so memory stays flat however many rows there are; the client's pace drives the queries.
 import { PassThrough, Readable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { m } from '$lib/paraglide/messages';
 import { db, rows, sql } from '../db';
+import { csvFile, csvLines, safeRow, type Cell } from '../spreadsheet';
 import { completionCells, masteryCells, rollUp } from './cells';
 import { courseColumns, type Counts } from './completion';
 import { likePrefix, nameSql, type Context } from './context';
@@ -14,7 +14,7 @@ import { competencyColumns, toMastery } from './skills';
 
 export const VIEWS = ['completion', 'skills', 'staff', 'record'] as const;
 export type View = (typeof VIEWS)[number];
-export type Cell = string | number | null;
+export type { Cell };
 
 export interface Table {
 	title: string;
@@ -34,7 +34,11 @@ type Opt = { locale: Context['locale'] };
 
 /** The status labels of a course cell, made once per export rather than once per cell. */
 function statusLabels(o: Opt): (status: PersonStatus, overdue: boolean) => string {
-	const base: Record<PersonStatus, string> = { completed: m.ins_status_completed({}, o), 'in-progress': m.ins_status_in_progress({}, o), 'not-started': m.ins_status_not_started({}, o) };
+	const base: Record<PersonStatus, string> = {
+		completed: m.ins_status_completed({}, o),
+		'in-progress': m.ins_status_in_progress({}, o),
+		'not-started': m.ins_status_not_started({}, o)
+	};
 	const late = m.ins_status_overdue({}, o);
 	return (status, overdue) => (overdue ? `${base[status]} (${late})` : base[status]);
 }
@@ -77,7 +81,14 @@ function completionTable(ctx: Context): Table {
 		async *batches() {
 			const courses = await courseColumns(ctx);
 			for await (const depts of departmentBatches(ctx)) {
-				const found = await rows<{ department_id: number; course_id: string; assigned: number; done: number; active: number; overdue: number }>(
+				const found = await rows<{
+					department_id: number;
+					course_id: string;
+					assigned: number;
+					done: number;
+					active: number;
+					overdue: number;
+				}>(
 					db,
 					rollUp(
 						completionCells(ctx),
@@ -92,9 +103,27 @@ function completionTable(ctx: Context): Table {
 					for (const c of courses) {
 						const r = cell.get(`${d.id}/${c.id}`);
 						const counts: Counts = r
-							? { assigned: Number(r.assigned), completed: Number(r.done), inProgress: Number(r.active), notStarted: Number(r.assigned) - Number(r.done) - Number(r.active), overdue: Number(r.overdue) }
+							? {
+									assigned: Number(r.assigned),
+									completed: Number(r.done),
+									inProgress: Number(r.active),
+									notStarted: Number(r.assigned) - Number(r.done) - Number(r.active),
+									overdue: Number(r.overdue)
+								}
 							: { assigned: 0, completed: 0, inProgress: 0, notStarted: 0, overdue: 0 };
-						out.push([d.code, d.name, d.level, c.id, c.title, counts.assigned, counts.completed, counts.inProgress, counts.notStarted, counts.overdue, pct(counts.completed, counts.assigned)]);
+						out.push([
+							d.code,
+							d.name,
+							d.level,
+							c.id,
+							c.title,
+							counts.assigned,
+							counts.completed,
+							counts.inProgress,
+							counts.notStarted,
+							counts.overdue,
+							pct(counts.completed, counts.assigned)
+						]);
 					}
 				}
 				yield out;
@@ -186,7 +215,10 @@ async function staffTable(ctx: Context): Promise<Table> {
 					from "user" u join department d on d.id = u.department_id
 					where d.path like ${likePrefix(ctx.root.path)} and u.status <> 'inactive' and u.id > ${after}
 					order by u.id limit ${STAFF_BATCH}`;
-				const found = await rows<Parameters<typeof toStaffRow>[0] & { department_code: string }>(db, sql`${personFigures(ctx, people)} order by p.id`);
+				const found = await rows<Parameters<typeof toStaffRow>[0] & { department_code: string }>(
+					db,
+					sql`${personFigures(ctx, people)} order by p.id`
+				);
 				if (!found.length) return;
 				yield found.map((r) => {
 					const s = toStaffRow(r);
@@ -261,27 +293,19 @@ export async function exportTable(ctx: Context, view: View, personId?: number): 
 	return recordTable(ctx, personId);
 }
 
-// A cell Excel would run as a formula (=, +, -, @, tab, CR) gets a leading apostrophe: names and
-// titles come from people, and a CSV must not become a way to run formulas on an HR officer's PC.
-function safe(value: Cell): Cell {
-	return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-const csvOptions = { record_delimiter: 'windows' as const, cast: { number: (n: number) => String(n) } };
-
 /** CSV, UTF-8 with BOM, one batch of rows per pull. */
 export function csvStream(table: Table): ReadableStream<Uint8Array> {
 	const encoder = new TextEncoder();
 	let batches: AsyncGenerator<Cell[][]> | undefined;
 	return new ReadableStream<Uint8Array>({
 		start(controller) {
-			controller.enqueue(encoder.encode('\uFEFF' + stringify([table.columns.map(safe)], csvOptions)));
+			controller.enqueue(encoder.encode(csvFile([table.columns])));
 		},
 		async pull(controller) {
 			batches ??= table.batches();
 			const next = await batches.next();
 			if (next.done) controller.close();
-			else if (next.value.length) controller.enqueue(encoder.encode(stringify(next.value.map((r) => r.map(safe)), csvOptions)));
+			else if (next.value.length) controller.enqueue(encoder.encode(csvLines(next.value)));
 		},
 		async cancel() {
 			await batches?.return(undefined);
@@ -305,9 +329,9 @@ export function xlsxStream(table: Table): ReadableStream<Uint8Array> {
 			out.once('close', done);
 		});
 	(async () => {
-		sheet.addRow(table.columns).commit();
+		sheet.addRow(safeRow(table.columns)).commit();
 		for await (const batch of table.batches()) {
-			for (const row of batch) sheet.addRow(row).commit();
+			for (const row of batch) sheet.addRow(safeRow(row)).commit();
 			// Let the compressor take what we wrote (it keeps up: the heap stays flat), then wait
 			// while the client is behind: at most `out`'s buffer of compressed bytes waits for it.
 			await new Promise((resolve) => setImmediate(resolve));

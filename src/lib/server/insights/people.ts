@@ -1,8 +1,8 @@
 import { type SQL } from 'drizzle-orm';
 import { db, rows, sql } from '../db';
-import { completionPeriod, courseWhere, periodWhere } from './cells';
 import { likePrefix, nameSql, type Context } from './context';
 import { deptStaffPage } from './department-rollups';
+import { completionPeriod, courseWhere, periodWhere } from './filters';
 
 export type PersonStatus = 'completed' | 'in-progress' | 'not-started';
 
@@ -52,18 +52,22 @@ export function personFigures(ctx: Context, people: SQL): SQL {
 	return sql`
 		with p as materialized (${people}),
 		da as materialized (
-			select da.department_id, da.course_id, da.required, da.current_due, coalesce(da.period_start, '-infinity'::date) as ps
+			select da.department_id, da.course_id, da.required, da.current_due, coalesce(da.period_start, '-infinity'::date) as ps,
+				da.due_days, da.assigned_on
 			from govlearn_department_assignment da
 			where da.department_id in (select distinct department_id from p) and ${courseWhere(ctx, sql`da.course_id`)}
 				and da.course_id in (select id from course where present and not draft)
 		),
 		courses as (
 			select p.id, json_agg(json_build_object(
-					'courseId', da.course_id, 'required', da.required, 'due', to_char(da.current_due, 'YYYY-MM-DD'),
+					'courseId', da.course_id, 'required', da.required, 'due', to_char(pd.due, 'YYYY-MM-DD'),
 					'done', coalesce(x.last_completed_at >= da.ps, false),
 					'active', x.last_activity_at is not null,
-					'overdue', not coalesce(x.last_completed_at >= da.ps, false) and da.current_due < current_date)) as j
+					'overdue', not coalesce(x.last_completed_at >= da.ps, false) and pd.due < current_date)) as j
 			from p join da on da.department_id = p.department_id
+			-- Each person's own due date (a relative assignment counts from when they joined the department).
+			cross join lateral (select case when da.due_days is null then da.current_due
+				else govlearn_personal_due(da.current_due, da.due_days, da.assigned_on, (select u.department_joined_at from "user" u where u.id = p.id)) end as due) pd
 			left join insight_user_course x on x.user_id = p.id and x.course_id = da.course_id
 			group by p.id
 		)
@@ -93,8 +97,16 @@ type FigureRow = {
 
 export function toStaffRow(r: FigureRow): StaffRow {
 	const courses: Record<string, CourseStatus> = {};
-	for (const c of json<{ courseId: string; required: boolean; due: string; done: boolean; active: boolean; overdue: boolean }[] | null>(r.courses) ?? []) {
-		courses[c.courseId] = { courseId: c.courseId, required: c.required, due: c.due, status: c.done ? 'completed' : c.active ? 'in-progress' : 'not-started', overdue: c.overdue };
+	for (const c of json<{ courseId: string; required: boolean; due: string; done: boolean; active: boolean; overdue: boolean }[] | null>(
+		r.courses
+	) ?? []) {
+		courses[c.courseId] = {
+			courseId: c.courseId,
+			required: c.required,
+			due: c.due,
+			status: c.done ? 'completed' : c.active ? 'in-progress' : 'not-started',
+			overdue: c.overdue
+		};
 	}
 	const mastery: Record<string, PersonMastery> = {};
 	for (const m of json<{ competencyId: string; earned: number; possible: number }[] | null>(r.mastery) ?? []) {
@@ -115,11 +127,17 @@ export function toStaffRow(r: FigureRow): StaffRow {
 }
 
 /** Staff of the report root's subtree, a page at a time, by department then name. */
-export async function departmentStaff(ctx: Context, page = 1): Promise<{ people: StaffRow[]; total: number; page: number; pageCount: number }> {
+export async function departmentStaff(
+	ctx: Context,
+	page = 1
+): Promise<{ people: StaffRow[]; total: number; page: number; pageCount: number }> {
 	const offset = (Math.max(1, page) - 1) * PAGE_SIZE;
 	// Staff counts per department pick the departments the page falls in: no sort of the whole subtree.
 	const people = deptStaffPage(ctx, offset, PAGE_SIZE);
-	const found = await rows<FigureRow>(db, sql`${personFigures(ctx, people)} order by p.department_id = ${ctx.root.id} desc, p.department_name, p.department_id, p.display_name, p.id`);
+	const found = await rows<FigureRow>(
+		db,
+		sql`${personFigures(ctx, people)} order by p.department_id = ${ctx.root.id} desc, p.department_name, p.department_id, p.display_name, p.id`
+	);
 	const total = found.length ? Number(found[0].total) : 0;
 	return { people: found.map(toStaffRow), total, page: Math.max(1, page), pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
@@ -135,7 +153,15 @@ export async function breadcrumbs(ctx: Context, path: string): Promise<{ id: num
 }
 
 export interface PersonRecord {
-	person: { id: number; username: string; name: string; status: string; departmentId: number; departmentName: string; departmentPath: string };
+	person: {
+		id: number;
+		username: string;
+		name: string;
+		status: string;
+		departmentId: number;
+		departmentName: string;
+		departmentPath: string;
+	};
 	completions: {
 		courseId: string;
 		title: string;
@@ -157,7 +183,15 @@ export interface PersonRecord {
  * person's current department is outside the HR scope.
  */
 export async function personRecord(ctx: Context, personId: number): Promise<PersonRecord | undefined> {
-	const [person] = await rows<{ id: number; username: string; display_name: string; status: string; department_id: number; department_name: string; path: string }>(
+	const [person] = await rows<{
+		id: number;
+		username: string;
+		display_name: string;
+		status: string;
+		department_id: number;
+		department_name: string;
+		path: string;
+	}>(
 		db,
 		sql`select u.id, u.username, u.display_name, u.status, u.department_id, ${nameSql(ctx.locale)} as department_name, d.path
 		from "user" u join department d on d.id = u.department_id
@@ -167,7 +201,17 @@ export async function personRecord(ctx: Context, personId: number): Promise<Pers
 	const one = sql`select u.id, u.username, u.display_name, u.department_id, ${nameSql(ctx.locale)} as department_name, 1 as total
 		from "user" u join department d on d.id = u.department_id where u.id = ${personId}`;
 	const [completions, figures] = await Promise.all([
-		rows<{ course_id: string; title: string; completed_at: string; year: number; hours: number; score: number; certificate_code: string; revoked: boolean; department_name: string }>(
+		rows<{
+			course_id: string;
+			title: string;
+			completed_at: string;
+			year: number;
+			hours: number;
+			score: number;
+			certificate_code: string;
+			revoked: boolean;
+			department_name: string;
+		}>(
 			db,
 			sql`select c.course_id, coalesce(${sql.raw(ctx.locale === 'en' ? 'co.title_en' : 'co.title_zh')}, c.course_id) as title,
 				to_char(c.completed_at, 'YYYY-MM-DD') as completed_at, c.year, c.hours::float8 as hours, c.score, c.certificate_code,

@@ -8,7 +8,10 @@ export const remediationInput = z.object({
 	dueDate: z
 		.string()
 		.regex(/^\d{4}-\d{2}-\d{2}$/, 'due-date')
-		.refine((d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'due-date'),
+		.refine(
+			(d) => !d.startsWith('0000') && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+			'due-date'
+		),
 	courses: z.array(z.string().min(1).max(100)).min(1, 'no-courses').max(50)
 });
 
@@ -57,7 +60,13 @@ export async function remediate(
 				made.push(row.id);
 			}
 			await audit(
-				{ action: 'insights.remediation', targetType: 'department', targetId: departmentId, after: { competencyId, courses, dueDate, assignmentIds: made }, actor: by },
+				{
+					action: 'insights.remediation',
+					targetType: 'department',
+					targetId: departmentId,
+					after: { competencyId, courses, dueDate, assignmentIds: made },
+					actor: by
+				},
 				tx
 			);
 			return made;

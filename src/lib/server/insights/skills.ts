@@ -62,9 +62,12 @@ export async function competencyColumns(ctx: Context): Promise<CompetencyColumn[
 
 /** Mastery per competency for the given departments, each pooled over its whole subtree. */
 export async function masteryFor(ctx: Context, departmentIds: number[]): Promise<Map<number, Map<string, Mastery>>> {
-	const found = departmentIds.length ? await rows<MasteryRow>(db, rollUp(masteryCells(ctx), departmentIds, 'competency_id', ['earned', 'possible', 'people'])) : [];
+	const found = departmentIds.length
+		? await rows<MasteryRow>(db, rollUp(masteryCells(ctx), departmentIds, 'competency_id', ['earned', 'possible', 'people']))
+		: [];
 	const out = new Map<number, Map<string, Mastery>>(departmentIds.map((id) => [id, new Map()]));
-	for (const r of found) out.get(Number(r.department_id))?.set(r.competency_id, toMastery(Number(r.earned), Number(r.possible), Number(r.people)));
+	for (const r of found)
+		out.get(Number(r.department_id))?.set(r.competency_id, toMastery(Number(r.earned), Number(r.possible), Number(r.people)));
 	return out;
 }
 
@@ -171,7 +174,15 @@ export async function gapCell(ctx: Context, departmentId: number, competencyId: 
 	const cellCtx: Context = { ...ctx, filters: { ...ctx.filters, competency: competencyId } };
 	const [cells, courses] = await Promise.all([
 		masteryFor(cellCtx, [departmentId, ctx.root.id]),
-		rows<{ id: string; title: string; hours: number; required: boolean | null; due: string | null; recurrence: string | null; assigned_department_id: number | null }>(
+		rows<{
+			id: string;
+			title: string;
+			hours: number;
+			required: boolean | null;
+			due: string | null;
+			recurrence: string | null;
+			assigned_department_id: number | null;
+		}>(
 			db,
 			sql`select c.id, ${sql.raw(ctx.locale === 'en' ? 'c.title_en' : 'c.title_zh')} as title, c.hours::float8 as hours,
 				da.required, to_char(da.current_due, 'YYYY-MM-DD') as due, da.recurrence, da.assigned_department_id
@@ -193,7 +204,12 @@ export async function gapCell(ctx: Context, departmentId: number, competencyId: 
 			assignment:
 				c.due === null
 					? null
-					: { required: Boolean(c.required), due: c.due, recurrence: String(c.recurrence), inherited: Number(c.assigned_department_id) !== departmentId }
+					: {
+							required: Boolean(c.required),
+							due: c.due,
+							recurrence: String(c.recurrence),
+							inherited: Number(c.assigned_department_id) !== departmentId
+						}
 		}))
 	};
 }

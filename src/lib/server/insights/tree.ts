@@ -19,8 +19,21 @@ export interface TreeDept {
  * (ids in `expand` outside the subtree, or under a collapsed parent, are ignored). In display order.
  */
 export async function visibleTree(ctx: Context, expand: number[]): Promise<TreeDept[]> {
-	const open = expand.length ? sql.join(expand.map((id) => sql`${id}`), sql`, `) : sql`null`;
-	const found = await rows<{ id: number; code: string; name: string; depth: number; parent_id: number | null; position: number; has_children: boolean }>(
+	const open = expand.length
+		? sql.join(
+				expand.map((id) => sql`${id}`),
+				sql`, `
+			)
+		: sql`null`;
+	const found = await rows<{
+		id: number;
+		code: string;
+		name: string;
+		depth: number;
+		parent_id: number | null;
+		position: number;
+		has_children: boolean;
+	}>(
 		db,
 		sql`select d.id, d.code, ${nameSql(ctx.locale)} as name, d.depth, d.parent_id, d.position,
 			exists (select 1 from department c where c.parent_id = d.id) as has_children
@@ -39,7 +52,16 @@ export async function visibleTree(ctx: Context, expand: number[]): Promise<TreeD
 	const visit = (r: (typeof found)[number], level: number) => {
 		const id = Number(r.id);
 		const isOpen = level === 0 || opened.has(id);
-		out.push({ id, code: r.code, name: r.name, depth: Number(r.depth), parentId: r.parent_id === null ? null : Number(r.parent_id), hasChildren: Boolean(r.has_children), expanded: isOpen && Boolean(r.has_children), level });
+		out.push({
+			id,
+			code: r.code,
+			name: r.name,
+			depth: Number(r.depth),
+			parentId: r.parent_id === null ? null : Number(r.parent_id),
+			hasChildren: Boolean(r.has_children),
+			expanded: isOpen && Boolean(r.has_children),
+			level
+		});
 		if (isOpen) for (const child of children.get(id) ?? []) visit(child, level + 1);
 	};
 	const root = found.find((r) => Number(r.id) === ctx.root.id);
@@ -65,7 +87,10 @@ export async function filterOptions(ctx: Context): Promise<{ departments: Option
 		(select 'competency', k.id, ${sql.raw(ctx.locale === 'en' ? 'k.name_en' : 'k.name_zh')}, null, '', k.position from competency k)) options
 		order by kind, sort collate "C", pos`
 	);
-	const pick = (kind: string) => found.filter((r) => r.kind === kind).map((r) => ({ id: String(r.id), name: r.name, ...(r.depth === null ? {} : { depth: Number(r.depth) }) }));
+	const pick = (kind: string) =>
+		found
+			.filter((r) => r.kind === kind)
+			.map((r) => ({ id: String(r.id), name: r.name, ...(r.depth === null ? {} : { depth: Number(r.depth) }) }));
 	// Paths in byte order keep every subtree right under its parent: all an indented list needs.
 	return { departments: pick('department'), courses: pick('course'), competencies: pick('competency') };
 }

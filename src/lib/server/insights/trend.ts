@@ -1,6 +1,6 @@
 import { db, rows, sql } from '../db';
-import { courseWhere, subtreeIds } from './cells';
 import type { Context } from './context';
+import { courseWhere, subtreeIds } from './filters';
 
 export interface Week {
 	/** Monday of the ISO week, YYYY-MM-DD. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { courseImage, library, type CourseDef, type Locale } from '../content';
+import { courseImage, library, type CourseDef, type CourseImage, type Locale } from '../content';
 import type { LessonDef } from '../content/library';
 import { db, rows } from '../db';
 import { asDate, list, yearOf } from './sql';
@@ -14,8 +14,8 @@ export function publishedCourse(slug: string): CourseDef | undefined {
 	return publishedCourses().find((c) => c.slug === slug);
 }
 
-/** An SVG of a published course (lesson images point here); undefined for anything else. */
-export function lessonImage(slug: string, file: string): string | undefined {
+/** An image of a published course (lesson images point here); undefined for anything else. */
+export function lessonImage(slug: string, file: string): CourseImage | undefined {
 	const course = publishedCourse(slug);
 	return course ? courseImage(course, file) : undefined;
 }

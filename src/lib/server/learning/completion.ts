@@ -4,6 +4,7 @@ import type { CourseDef } from '../content';
 import { db, rows, schema, type Executor } from '../db';
 import { visibleLessons } from './catalogue';
 import { asDate, list, yearOf, yearRange } from './sql';
+import { notifyCertificate } from '../notifications/events';
 
 /** 80 random bits in base32 (16 characters): unguessable, and easy to read out or type. */
 export function certificateCode(): string {
@@ -16,7 +17,12 @@ export function certificateCode(): string {
  * Returns the new completion, or undefined when the course is not (newly) complete.
  * One statement (checks and insert together): it runs inside every passing quiz submission.
  */
-export async function completeIfDone(tx: Executor, userId: number, course: CourseDef, now = new Date()): Promise<{ id: number; certificateCode: string } | undefined> {
+export async function completeIfDone(
+	tx: Executor,
+	userId: number,
+	course: CourseDef,
+	now = new Date()
+): Promise<{ id: number; certificateCode: string } | undefined> {
 	const year = yearOf(now);
 	const { start, end } = yearRange(year);
 	const visible = visibleLessons(course).map((l) => l.slug);
@@ -40,7 +46,9 @@ export async function completeIfDone(tx: Executor, userId: number, course: Cours
 		on conflict do nothing
 		returning id, certificate_code`
 	);
-	return row ? { id: Number(row.id), certificateCode: row.certificate_code } : undefined;
+	if (!row) return undefined;
+	await notifyCertificate(tx, Number(row.id));
+	return { id: Number(row.id), certificateCode: row.certificate_code };
 }
 
 /** Credit hours a person earned in a calendar year (revoked certificates do not count). */
@@ -54,7 +62,10 @@ export async function hoursInYear(userId: number, year: number, executor: Execut
 
 /** The organisation's annual credit-hour target (setting `annual_target_hours`, default 50). */
 export async function annualTarget(executor: Executor = db): Promise<number> {
-	const [row] = await executor.select({ value: schema.setting.value }).from(schema.setting).where(eq(schema.setting.key, 'annual_target_hours'));
+	const [row] = await executor
+		.select({ value: schema.setting.value })
+		.from(schema.setting)
+		.where(eq(schema.setting.key, 'annual_target_hours'));
 	const value = Number(row?.value);
 	return Number.isFinite(value) && value > 0 ? value : 50;
 }
@@ -116,7 +127,10 @@ function toView(row: Record<string, unknown>): CertificateView {
  * A certificate as its holder sees it. Admins and HR officers whose scope holds the person's current
  * department may open it too; for anyone else it does not exist.
  */
-export async function certificateFor(viewer: { id: number; roles: readonly string[]; hrScopeId: number | null; departmentId: number }, code: string): Promise<CertificateView | undefined> {
+export async function certificateFor(
+	viewer: { id: number; roles: readonly string[]; hrScopeId: number | null; departmentId: number },
+	code: string
+): Promise<CertificateView | undefined> {
 	const row = await findCertificate(code);
 	if (!row) return undefined;
 	if (Number(row.user_id) === viewer.id || viewer.roles.includes('admin')) return toView(row);
@@ -135,5 +149,12 @@ export async function verifyCertificate(code: string) {
 	const row = await findCertificate(code);
 	if (!row) return undefined;
 	const view = toView(row);
-	return { code: view.code, holderName: view.holderName, courseTitleZh: view.courseTitleZh, courseTitleEn: view.courseTitleEn, completedAt: view.completedAt, valid: !view.revoked };
+	return {
+		code: view.code,
+		holderName: view.holderName,
+		courseTitleZh: view.courseTitleZh,
+		courseTitleEn: view.courseTitleEn,
+		completedAt: view.completedAt,
+		valid: !view.revoked
+	};
 }

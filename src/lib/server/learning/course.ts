@@ -32,7 +32,9 @@ export async function courseView(userId: number, course: CourseDef, locale: Loca
 			passedThisYear: state.passedThisYear,
 			open: state.openAttemptId !== null
 		},
-		completion: state.completedAt ? { completedAt: state.completedAt, year: state.completedYear, certificateCode: state.certificateCode } : null
+		completion: state.completedAt
+			? { completedAt: state.completedAt, year: state.completedYear, certificateCode: state.certificateCode }
+			: null
 	};
 }
 

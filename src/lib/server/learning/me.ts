@@ -55,7 +55,11 @@ export async function competencyMastery(userId: number): Promise<Map<string, { m
 		from attempt_answer where user_id = ${userId} and attempt_no = 1
 		group by competency_id`
 	);
-	return new Map(result.filter((r) => Number(r.possible) > 0).map((r) => [r.competency_id, { mastery: Number(r.earned) / Number(r.possible), questions: Number(r.questions) }]));
+	return new Map(
+		result
+			.filter((r) => Number(r.possible) > 0)
+			.map((r) => [r.competency_id, { mastery: Number(r.earned) / Number(r.possible), questions: Number(r.questions) }])
+	);
 }
 
 /** Competencies below this first-attempt mastery count as weak. */
@@ -128,7 +132,12 @@ export async function dashboard(userId: number, locale: Locale, now = new Date()
 		suggestions,
 		mastery: competencies
 			.filter((c) => mastery.has(c.id))
-			.map((c) => ({ id: c.id, name: c.name[locale], mastery: Math.round(mastery.get(c.id)!.mastery * 100), questions: mastery.get(c.id)!.questions })),
+			.map((c) => ({
+				id: c.id,
+				name: c.name[locale],
+				mastery: Math.round(mastery.get(c.id)!.mastery * 100),
+				questions: mastery.get(c.id)!.questions
+			})),
 		certificates: certificates.map((r) => ({
 			code: String(r.certificate_code),
 			title: String(locale === 'en' ? r.title_en : r.title_zh),

@@ -36,6 +36,7 @@ export async function markLessonDone(userId: number, course: CourseDef, lessonSl
 	});
 	const state = (await courseStates(userId, [course], now)).get(course.id)!;
 	const following = lessons[index + 1];
-	const nextHref = following && !state.lessonsDone.includes(following.slug) ? `/courses/${course.slug}/${following.slug}` : continueHref(course, state);
+	const nextHref =
+		following && !state.lessonsDone.includes(following.slug) ? `/courses/${course.slug}/${following.slug}` : continueHref(course, state);
 	return { completion, nextHref };
 }

@@ -5,7 +5,9 @@ import { sql, type SQL } from 'drizzle-orm';
 export function asDate(value: unknown): Date | null {
 	if (value === null || value === undefined) return null;
 	if (value instanceof Date) return value;
-	const text = String(value).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+	const text = String(value)
+		.replace(' ', 'T')
+		.replace(/([+-]\d\d)$/, '$1:00');
 	const date = new Date(text);
 	return Number.isNaN(date.getTime()) ? null : date;
 }

@@ -3,11 +3,9 @@
 import { formatError } from '../content/frontmatter';
 import { inlineHtml, lessonHtml, library, markdownHtml, type CourseDef, type Locale } from '../content/index';
 import { LOCALES } from '../content/library';
-import { parseQuiz, QUESTION_TYPES, type QuestionType, type QuizQuestion } from '../content/quiz';
-import { convertGift, GiftParseError, type GiftConversion } from '../gift/index';
-import { itemAnalysis, LANGUAGE_GAP, LANGUAGE_MIN, MIN_FLAG_ATTEMPTS, POPULATIONS } from './analysis';
-
-export { itemAnalysis, flagsOf, POPULATIONS, MIN_FLAG_ATTEMPTS, LANGUAGE_MIN, LANGUAGE_GAP, HIGH_FACILITY, LOW_FACILITY, type ItemStats, type Flag, type Population } from './analysis';
+import { itemAnalysis, LANGUAGE_GAP, LANGUAGE_MIN, MIN_FLAG_ATTEMPTS, POPULATIONS } from '../quiz/analysis';
+import { convertGift, GiftParseError, type GiftConversion } from '../quiz/gift';
+import { parseQuiz, QUESTION_TYPES, type QuestionType, type QuizQuestion } from '../quiz/parse';
 
 export interface CourseStatus {
 	id: string;
@@ -31,7 +29,10 @@ function status(c: CourseDef): CourseStatus {
 	const quiz = c.quiz['zh-CN'] ?? c.quiz.en ?? [];
 	const byCompetency = new Map<string, number>();
 	for (const q of quiz) byCompetency.set(q.competency, (byCompetency.get(q.competency) ?? 0) + 1);
-	const byType = Object.fromEntries(QUESTION_TYPES.map((t) => [t, quiz.filter((q) => q.type === t).length])) as Record<QuestionType, number>;
+	const byType = Object.fromEntries(QUESTION_TYPES.map((t) => [t, quiz.filter((q) => q.type === t).length])) as Record<
+		QuestionType,
+		number
+	>;
 	return {
 		id: c.id,
 		slug: c.slug,
@@ -42,14 +43,21 @@ function status(c: CourseDef): CourseStatus {
 		lessonCount: c.lessons.length,
 		draftLessonCount: c.lessons.filter((l) => l.draft).length,
 		questionCount: quiz.length,
-		byCompetency: [...byCompetency].map(([competency, count]) => ({ competency, count })).sort((a, b) => b.count - a.count || a.competency.localeCompare(b.competency)),
+		byCompetency: [...byCompetency]
+			.map(([competency, count]) => ({ competency, count }))
+			.sort((a, b) => b.count - a.count || a.competency.localeCompare(b.competency)),
 		byType,
 		errors: c.errors.map(formatError)
 	};
 }
 
 /** Every course in content/ with its status, drafts and broken ones included, plus library-wide errors. */
-export function courseList(): { version: string; courses: CourseStatus[]; errors: string[]; competencies: { id: string; name: Record<Locale, string> }[] } {
+export function courseList(): {
+	version: string;
+	courses: CourseStatus[];
+	errors: string[];
+	competencies: { id: string; name: Record<Locale, string> }[];
+} {
 	const lib = library();
 	const courseErrors = new Set(lib.courses.flatMap((c) => c.errors));
 	return {
@@ -67,7 +75,11 @@ export function findStudioCourse(slugOrId: string): CourseDef | undefined {
 
 /** The `?lang=` of a preview, else the interface language. */
 export function previewLocale(param: string | null, fallback: string): Locale {
-	return (LOCALES as readonly string[]).includes(param ?? '') ? (param as Locale) : (LOCALES as readonly string[]).includes(fallback) ? (fallback as Locale) : 'zh-CN';
+	return (LOCALES as readonly string[]).includes(param ?? '')
+		? (param as Locale)
+		: (LOCALES as readonly string[]).includes(fallback)
+			? (fallback as Locale)
+			: 'zh-CN';
 }
 
 /** Course overview for the preview page: status, rendered overview, lessons. */
@@ -82,7 +94,14 @@ export function coursePreview(course: CourseDef, locale: Locale) {
 		attemptLimit: course.attemptLimit,
 		shuffle: course.shuffle,
 		competencies: course.competencies,
-		lessons: course.lessons.map((l) => ({ slug: l.slug, position: l.position, title: l.title[locale], minutes: l.minutes, draft: l.draft, locales: LOCALES.filter((x) => l.files[x]) }))
+		lessons: course.lessons.map((l) => ({
+			slug: l.slug,
+			position: l.position,
+			title: l.title[locale],
+			minutes: l.minutes,
+			draft: l.draft,
+			locales: LOCALES.filter((x) => l.files[x])
+		}))
 	};
 }
 
@@ -159,14 +178,26 @@ export async function analysisView(course: CourseDef, locale: Locale) {
 			options: item.question.options.map((o, i) => ({
 				html: inlineHtml(o.text),
 				correct: o.correct,
-				counts: Object.fromEntries(POPULATIONS.map((p) => [p, item.stats[p].optionCounts[i] ?? 0])) as Record<(typeof POPULATIONS)[number], number>
+				counts: Object.fromEntries(POPULATIONS.map((p) => [p, item.stats[p].optionCounts[i] ?? 0])) as Record<
+					(typeof POPULATIONS)[number],
+					number
+				>
 			})),
 			stats: Object.fromEntries(
 				POPULATIONS.map((p) => {
 					const s = item.stats[p];
 					return [p, { attempts: s.attempts, facility: s.facility, discrimination: s.discrimination, upper: s.upper, lower: s.lower }];
 				})
-			) as Record<(typeof POPULATIONS)[number], { attempts: number; facility: number | null; discrimination: number | null; upper: { attempts: number; facility: number | null }; lower: { attempts: number; facility: number | null } }>,
+			) as Record<
+				(typeof POPULATIONS)[number],
+				{
+					attempts: number;
+					facility: number | null;
+					discrimination: number | null;
+					upper: { attempts: number; facility: number | null };
+					lower: { attempts: number; facility: number | null };
+				}
+			>,
 			typed: item.stats.all.typed,
 			flags: item.flags
 		}))

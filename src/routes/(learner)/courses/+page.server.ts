@@ -6,12 +6,18 @@ import type { PageServerLoad } from './$types';
 
 const filterSchema = z.object({
 	q: z.string().trim().max(100).optional(),
-	competency: z.string().regex(/^[a-z0-9-]{1,64}$/).optional()
+	competency: z
+		.string()
+		.regex(/^[a-z0-9-]{1,64}$/)
+		.optional()
 });
 
 export const load: PageServerLoad = async ({ url }) => {
 	const user = requireUser();
-	const parsed = filterSchema.safeParse({ q: url.searchParams.get('q') || undefined, competency: url.searchParams.get('competency') || undefined });
+	const parsed = filterSchema.safeParse({
+		q: url.searchParams.get('q') || undefined,
+		competency: url.searchParams.get('competency') || undefined
+	});
 	const filter = parsed.success ? parsed.data : {};
 	const locale = getLocale();
 	return {

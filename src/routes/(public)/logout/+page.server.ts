@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { audit } from '$lib/server/audit';
+import { endSessionUrl } from '$lib/server/auth/oidc';
 import { invalidateSession, sessionCookie } from '$lib/server/auth/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,14 +10,20 @@ export const load: PageServerLoad = () => {
 };
 
 export const actions: Actions = {
-	/** Public: ends the caller's own session, if any. */
-	default: async ({ locals, cookies }) => {
+	/** Public: ends the caller's own session, if any, and after a government sign-in the provider's too. */
+	default: async ({ locals, cookies, url }) => {
+		let idToken: string | null = null;
 		if (locals.session) {
-			await invalidateSession(locals.session.id);
-			await audit({ action: 'auth.logout', targetType: 'user', targetId: locals.session.userId });
+			({ idToken } = await invalidateSession(locals.session.id));
+			await audit({
+				action: 'auth.logout',
+				targetType: 'user',
+				targetId: locals.session.userId,
+				after: idToken ? { method: 'oidc' } : undefined
+			});
 		}
 		const { name, options } = sessionCookie();
 		cookies.delete(name, options);
-		redirect(303, '/login');
+		redirect(303, (await endSessionUrl(url.origin, idToken)) ?? '/login');
 	}
 };

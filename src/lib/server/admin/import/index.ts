@@ -3,13 +3,14 @@
 // Relative imports only: `npm run import:users` runs this under tsx, outside Vite.
 import { createHash } from 'node:crypto';
 import { and, desc, eq, isNotNull, lt, sql as dsql } from 'drizzle-orm';
-import { stringify } from 'csv-stringify/sync';
 import { db, rows, schema, sql, type Executor } from '../../db';
 import type { ImportBatch } from '../../db/schema';
 import { audit, safeIp } from '../../audit';
 import { currentRequest } from '../../request-context';
+import { csvFile } from '../../spreadsheet';
 import { AdminError, type Actor } from '../errors';
-import { activationLink, issueTokens } from '../tokens';
+import { activationExpiry, activationLink, issueTokens } from '../tokens';
+import { notifyActivation } from '../../notifications/events';
 import { parseImportFile, type ParsedFile, type RawRow } from './parse';
 import { planImport, type ImportPlan, type RowError } from './plan';
 
@@ -23,7 +24,11 @@ const SAMPLE = 20;
 
 export interface ImportSample {
 	creates: { row: number; username: string; name: string; email: string | null; department: string; roles: string[] }[];
-	updates: { row: number; username: string; changes: { field: 'name' | 'email' | 'department' | 'roles'; before: string; after: string }[] }[];
+	updates: {
+		row: number;
+		username: string;
+		changes: { field: 'name' | 'email' | 'department' | 'roles' | 'status'; before: string; after: string }[];
+	}[];
 }
 
 export interface NewAccount {
@@ -41,11 +46,13 @@ function sampleOf(plan: ImportPlan): ImportSample {
 	const code = (id: number | undefined) => (id === undefined ? '' : (plan.codes.get(id) ?? String(id)));
 	const text = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('; ') : String(v));
 	return {
-		creates: plan.creates.slice(0, SAMPLE).map((c) => ({ row: c.row, username: c.username, name: c.name, email: c.email, department: code(c.departmentId), roles: c.roles })),
+		creates: plan.creates
+			.slice(0, SAMPLE)
+			.map((c) => ({ row: c.row, username: c.username, name: c.name, email: c.email, department: code(c.departmentId), roles: c.roles })),
 		updates: plan.updates.slice(0, SAMPLE).map((u) => ({
 			row: u.row,
 			username: u.username,
-			changes: (['name', 'email', 'departmentId', 'roles'] as const)
+			changes: (['name', 'email', 'departmentId', 'roles', 'status'] as const)
 				.filter((f) => f in u.after)
 				.map((f) =>
 					f === 'departmentId'
@@ -63,7 +70,7 @@ function sampleOf(plan: ImportPlan): ImportSample {
  */
 export async function preview(bytes: Uint8Array, fileName: string, actor: Actor): Promise<number> {
 	const parsed = await parseImportFile(bytes, fileName);
-	const plan = await planImport(db, parsed.rows);
+	const plan = await planImport(db, parsed.rows, actor);
 	const [batch] = await db
 		.insert(schema.importBatch)
 		.values({
@@ -89,11 +96,22 @@ export async function preview(bytes: Uint8Array, fileName: string, actor: Actor)
 	await db
 		.update(schema.importBatch)
 		.set({ rows: null })
-		.where(and(eq(schema.importBatch.status, 'preview'), isNotNull(schema.importBatch.rows), lt(schema.importBatch.createdAt, dsql`now() - interval '1 day'`)));
+		.where(
+			and(
+				eq(schema.importBatch.status, 'preview'),
+				isNotNull(schema.importBatch.rows),
+				lt(schema.importBatch.createdAt, dsql`now() - interval '1 day'`)
+			)
+		);
 	return batch.id;
 }
 
-export type BatchView = Omit<ImportBatch, 'rows' | 'errors' | 'sample'> & { sample: ImportSample | null; createdByUsername: string | null; appliedByUsername: string | null; pendingLinks: number };
+export type BatchView = Omit<ImportBatch, 'rows' | 'errors' | 'sample'> & {
+	sample: ImportSample | null;
+	createdByUsername: string | null;
+	appliedByUsername: string | null;
+	pendingLinks: number;
+};
 
 /** A batch for its page (without its rows); errors separately, a page at a time. */
 export async function getBatch(id: number): Promise<BatchView | null> {
@@ -116,9 +134,10 @@ export async function getBatch(id: number): Promise<BatchView | null> {
 /** Errors of a batch, in row order: one page, or all of them (for the CSV). */
 export async function batchErrors(id: number, page?: { offset: number; limit: number }): Promise<RowError[]> {
 	const slice = page ? sql`limit ${page.limit} offset ${page.offset}` : sql``;
-	return rows<RowError>(db, sql`select e.value as err from import_batch b, jsonb_array_elements(b.errors) with ordinality e(value, n) where b.id = ${id} order by e.n ${slice}`).then((r) =>
-		r.map((x) => (x as unknown as { err: RowError }).err)
-	);
+	return rows<RowError>(
+		db,
+		sql`select e.value as err from import_batch b, jsonb_array_elements(b.errors) with ordinality e(value, n) where b.id = ${id} order by e.n ${slice}`
+	).then((r) => r.map((x) => (x as unknown as { err: RowError }).err));
 }
 
 /** The latest batches, newest first. */
@@ -145,12 +164,19 @@ export async function recentBatches(limit = 10) {
  * multi-row statements, each change with its audit row. Call inside a transaction. Unchanged rows are
  * not touched. Throws AdminError('import_stale') if an account appeared meanwhile.
  */
-export async function writePlan(tx: Executor, plan: ImportPlan, batchId: number, actor: Actor): Promise<{ created: NewAccount[]; updated: number }> {
+export async function writePlan(
+	tx: Executor,
+	plan: ImportPlan,
+	batchId: number,
+	actor: Actor
+): Promise<{ created: NewAccount[]; updated: number }> {
 	const event = currentRequest();
 	const who = sql`${actor?.id ?? null}::int, ${actor?.username ?? null}::text, ${event ? safeIp(event) : null}::text, ${event?.locals.requestId ?? null}::text`;
 	const created: { id: number; username: string; name: string }[] = [];
 	for (let i = 0; i < plan.creates.length; i += CHUNK) {
-		const chunk = plan.creates.slice(i, i + CHUNK).map((c) => ({ username: c.username, name: c.name, email: c.email, department_id: c.departmentId, roles: c.roles }));
+		const chunk = plan.creates
+			.slice(i, i + CHUNK)
+			.map((c) => ({ username: c.username, name: c.name, email: c.email, department_id: c.departmentId, roles: c.roles }));
 		const inserted = await rows<{ id: number; username: string; name: string }>(
 			tx,
 			sql`with ins as (
@@ -174,14 +200,28 @@ export async function writePlan(tx: Executor, plan: ImportPlan, batchId: number,
 	}
 	let updated = 0;
 	for (let i = 0; i < plan.updates.length; i += CHUNK) {
-		const chunk = plan.updates.slice(i, i + CHUNK).map((u) => ({ id: u.id, name: u.name, email: u.email, department_id: u.departmentId, roles: u.roles, before: u.before, after: u.after }));
+		const chunk = plan.updates.slice(i, i + CHUNK).map((u) => ({
+			id: u.id,
+			name: u.name,
+			email: u.email,
+			department_id: u.departmentId,
+			roles: u.roles,
+			status: u.status,
+			before: u.before,
+			after: u.after
+		}));
 		const [{ n }] = await rows<{ n: number }>(
 			tx,
 			sql`with upd as (
-				update "user" u set display_name = r.name, email = r.email, department_id = r.department_id, roles = r.roles, updated_at = now()
-				  from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id int, name text, email text, department_id int, roles text[], before jsonb, after jsonb)
+				update "user" u set display_name = r.name, email = r.email, department_id = r.department_id, roles = r.roles, status = r.status, updated_at = now()
+				  from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as r(id int, name text, email text, department_id int, roles text[], status text, before jsonb, after jsonb)
 				 where u.id = r.id
-				returning u.id, r.before, r.after
+				returning u.id, u.status, r.before, r.after
+			), ended as (
+				-- A leaver's sessions end now and their unused links stop working; their records stay.
+				delete from session s using upd where s.user_id = upd.id and upd.status = 'inactive'
+			), unlinked as (
+				delete from activation_token t using upd where t.user_id = upd.id and upd.status = 'inactive' and t.used_at is null
 			), logged as (
 				insert into audit_log (actor_id, actor_username, ip, request_id, action, target_type, target_id, before, after)
 				select ${who}, 'user.update', 'user', upd.id::text, upd.before, upd.after || jsonb_build_object('importBatch', ${batchId}::int) from upd
@@ -190,7 +230,12 @@ export async function writePlan(tx: Executor, plan: ImportPlan, batchId: number,
 		);
 		updated += n;
 	}
-	const tokens = await issueTokens(tx, created.map((c) => c.id), batchId);
+	const tokens = await issueTokens(
+		tx,
+		created.map((c) => c.id),
+		batchId
+	);
+	await notifyActivation(tx, tokens, activationExpiry());
 	return { created: created.map((c) => ({ ...c, token: tokens.get(c.id)! })), updated };
 }
 
@@ -213,7 +258,7 @@ export async function apply(batchId: number, hash: string, actor: Actor): Promis
 		if (batch.fileHash !== hash) throw new AdminError('import_mismatch');
 		if (batch.errorCount > 0) throw new AdminError('import_has_errors');
 		if (!batch.rows) throw new AdminError('import_stale');
-		const plan = await planImport(tx, batch.rows as RawRow[]);
+		const plan = await planImport(tx, batch.rows as RawRow[], actor);
 		if (plan.errors.length) throw new AdminError('import_stale');
 		const result = await writePlan(tx, plan, batch.id, actor);
 		await tx
@@ -231,7 +276,20 @@ export async function apply(batchId: number, hash: string, actor: Actor): Promis
 			})
 			.where(eq(schema.importBatch.id, batch.id));
 		await audit(
-			{ action: 'user.import.apply', targetType: 'import_batch', targetId: batch.id, after: { fileName: batch.fileName, fileHash: batch.fileHash, rows: plan.total, created: result.created.length, updated: result.updated, unchanged: plan.unchanged }, actor },
+			{
+				action: 'user.import.apply',
+				targetType: 'import_batch',
+				targetId: batch.id,
+				after: {
+					fileName: batch.fileName,
+					fileHash: batch.fileHash,
+					rows: plan.total,
+					created: result.created.length,
+					updated: result.updated,
+					unchanged: plan.unchanged
+				},
+				actor
+			},
 			tx
 		);
 		return result;
@@ -244,7 +302,11 @@ export async function apply(batchId: number, hash: string, actor: Actor): Promis
  */
 export async function reissueLinks(batchId: number, actor: Actor): Promise<NewAccount[]> {
 	return db.transaction(async (tx) => {
-		const [batch] = await tx.select({ id: schema.importBatch.id, status: schema.importBatch.status }).from(schema.importBatch).where(eq(schema.importBatch.id, batchId)).for('update');
+		const [batch] = await tx
+			.select({ id: schema.importBatch.id, status: schema.importBatch.status })
+			.from(schema.importBatch)
+			.where(eq(schema.importBatch.id, batchId))
+			.for('update');
 		if (!batch) throw new AdminError('not_found');
 		const pending = await rows<{ id: number; username: string; name: string }>(
 			tx,
@@ -252,20 +314,27 @@ export async function reissueLinks(batchId: number, actor: Actor): Promise<NewAc
 			     where u.status = 'pending' and exists (select 1 from activation_token t where t.user_id = u.id and t.batch_id = ${batchId})
 			     order by u.username`
 		);
-		const tokens = await issueTokens(tx, pending.map((p) => p.id), batchId);
-		await audit({ action: 'user.import.links', targetType: 'import_batch', targetId: batchId, after: { links: pending.length }, actor }, tx);
+		const tokens = await issueTokens(
+			tx,
+			pending.map((p) => p.id),
+			batchId
+		);
+		await audit(
+			{ action: 'user.import.links', targetType: 'import_batch', targetId: batchId, after: { links: pending.length }, actor },
+			tx
+		);
 		return pending.map((p) => ({ ...p, token: tokens.get(p.id)! }));
 	});
 }
 
-/** The links as CSV (UTF-8 with BOM, so Excel shows Chinese names correctly). */
+/** The links as CSV (UTF-8 with BOM; formulas in imported names neutralised, see spreadsheet.ts). */
 export function linksCsv(origin: string, accounts: NewAccount[]): string {
-	return '\ufeff' + stringify([['username', 'name', 'link'], ...accounts.map((a) => [a.username, a.name, activationLink(origin, a.token)])]);
+	return csvFile([['username', 'name', 'link'], ...accounts.map((a) => [a.username, a.name, activationLink(origin, a.token)])]);
 }
 
 /** Every error of a batch as CSV, for fixing the file in Excel. */
 export function errorsCsv(errors: RowError[], describe: (e: RowError) => string): string {
-	return '\ufeff' + stringify([['row', 'column', 'value', 'problem'], ...errors.map((e) => [e.row, e.column, e.value, describe(e)])]);
+	return csvFile([['row', 'column', 'value', 'problem'], ...errors.map((e) => [e.row, e.column, e.value, describe(e)])]);
 }
 
 export interface CommandResult {
@@ -286,9 +355,10 @@ export async function importFile(bytes: Uint8Array, fileName: string, options: {
 	const actor = options.actor ?? null;
 	return db.transaction(async (tx) => {
 		if (!options.dryRun) await lockImports(tx);
-		const plan = await planImport(tx, parsed.rows);
+		const plan = await planImport(tx, parsed.rows, actor);
 		// A file that matches the database exactly leaves no trace at all: re-importing changes nothing.
-		if (options.dryRun || plan.errors.length || plan.creates.length + plan.updates.length === 0) return { parsed, plan, batchId: null, created: [], updated: 0 };
+		if (options.dryRun || plan.errors.length || plan.creates.length + plan.updates.length === 0)
+			return { parsed, plan, batchId: null, created: [], updated: 0 };
 		const [batch] = await tx
 			.insert(schema.importBatch)
 			.values({
@@ -308,8 +378,27 @@ export async function importFile(bytes: Uint8Array, fileName: string, options: {
 			})
 			.returning({ id: schema.importBatch.id });
 		const result = await writePlan(tx, plan, batch.id, actor);
-		await tx.update(schema.importBatch).set({ createdCount: result.created.length, updatedCount: result.updated }).where(eq(schema.importBatch.id, batch.id));
-		await audit({ action: 'user.import.apply', targetType: 'import_batch', targetId: batch.id, after: { source: 'cli', fileName, rows: plan.total, created: result.created.length, updated: result.updated, unchanged: plan.unchanged }, actor }, tx);
+		await tx
+			.update(schema.importBatch)
+			.set({ createdCount: result.created.length, updatedCount: result.updated })
+			.where(eq(schema.importBatch.id, batch.id));
+		await audit(
+			{
+				action: 'user.import.apply',
+				targetType: 'import_batch',
+				targetId: batch.id,
+				after: {
+					source: 'cli',
+					fileName,
+					rows: plan.total,
+					created: result.created.length,
+					updated: result.updated,
+					unchanged: plan.unchanged
+				},
+				actor
+			},
+			tx
+		);
 		return { parsed, plan, batchId: batch.id, ...result };
 	});
 }

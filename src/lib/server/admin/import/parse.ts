@@ -3,8 +3,9 @@
 import { parse as csvParser } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { Readable } from 'node:stream';
+import { DomainError } from '../../errors';
 
-export const IMPORT_FIELDS = ['username', 'name', 'department', 'email', 'roles'] as const;
+export const IMPORT_FIELDS = ['username', 'name', 'department', 'email', 'roles', 'status'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 export const REQUIRED_FIELDS: readonly ImportField[] = ['username', 'name', 'department'];
 
@@ -20,6 +21,8 @@ export interface RawRow {
 	department: string;
 	email: string;
 	roles: string;
+	/** active / inactive (在职 / 离职); empty keeps the account's status. */
+	status: string;
 }
 
 export interface ParsedFile {
@@ -42,22 +45,36 @@ export type FileProblemCode =
 	| 'too_many_rows';
 
 /** The file as a whole cannot be read; nothing in it is imported. `detail` names what is wrong. */
-export class ImportFileError extends Error {
+export class ImportFileError extends DomainError<FileProblemCode> {
 	constructor(
-		readonly code: FileProblemCode,
+		code: FileProblemCode,
 		readonly detail = ''
 	) {
-		super(`${code}${detail ? `: ${detail}` : ''}`);
+		super('invalid', code, `${code}${detail ? `: ${detail}` : ''}`, { detail });
 	}
 }
 
 // Header names in English or Chinese, compared after normalising (see headerKey).
 const HEADER_ALIASES: Record<ImportField, string[]> = {
-	username: ['username', '工号', 'employeenumber', 'employeeno', 'employeeid', 'staffno', 'user', 'login', '员工编号', '职工号', '用户名', '账号'],
+	username: [
+		'username',
+		'工号',
+		'employeenumber',
+		'employeeno',
+		'employeeid',
+		'staffno',
+		'user',
+		'login',
+		'员工编号',
+		'职工号',
+		'用户名',
+		'账号'
+	],
 	name: ['name', '姓名', 'displayname', 'fullname', '名字'],
 	department: ['department', '部门编码', 'departmentcode', 'deptcode', 'dept', '部门代码', '部门', '单位编码'],
 	email: ['email', '邮箱', 'mail', 'emailaddress', '电子邮箱', '电子邮件', '邮件'],
-	roles: ['roles', '角色', 'role']
+	roles: ['roles', '角色', 'role'],
+	status: ['status', '状态', '在职状态', '人员状态', '账号状态', '任职状态', 'employmentstatus', 'accountstatus', 'active']
 };
 const HEADER_LOOKUP = new Map(Object.entries(HEADER_ALIASES).flatMap(([field, names]) => names.map((n) => [n, field as ImportField])));
 
@@ -72,7 +89,10 @@ function headerKey(text: string): string {
 
 function clean(value: string): string {
 	// Zero-width characters and non-breaking spaces come along when people paste from web pages.
-	return value.replace(/[\u200b-\u200d\ufeff]/g, '').replace(/\u00a0/g, ' ').trim();
+	return value
+		.replace(/[\u200b-\u200d\ufeff]/g, '')
+		.replace(/\u00a0/g, ' ')
+		.trim();
 }
 
 /** Maps header cells to fields; refuses a file without the required columns. */
@@ -93,9 +113,17 @@ function mapHeader(cells: string[]): { index: Partial<Record<ImportField, number
 
 function toRow(rowNumber: number, cells: string[], index: Partial<Record<ImportField, number>>): RawRow | null {
 	const get = (f: ImportField) => (index[f] === undefined ? '' : clean(cells[index[f]!] ?? ''));
-	const row = { row: rowNumber, username: get('username'), name: get('name'), department: get('department'), email: get('email'), roles: get('roles') };
+	const row = {
+		row: rowNumber,
+		username: get('username'),
+		name: get('name'),
+		department: get('department'),
+		email: get('email'),
+		roles: get('roles'),
+		status: get('status')
+	};
 	// Blank lines (and rows blank in every column we read) are not staff.
-	return row.username || row.name || row.department || row.email || row.roles ? row : null;
+	return row.username || row.name || row.department || row.email || row.roles || row.status ? row : null;
 }
 
 /** What kind of file the bytes are, by their first bytes rather than by the name alone. */
@@ -116,7 +144,8 @@ function sniff(bytes: Uint8Array, fileName: string): 'csv' | 'xlsx' {
  * GB18030 (a superset of GBK/GB2312, what Excel on Chinese Windows writes as "CSV").
  */
 export function decodeText(bytes: Uint8Array): { text: string; encoding: string } {
-	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+		return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
 	if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
 	if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
 	try {
@@ -137,7 +166,9 @@ function guessDelimiter(text: string): string {
 async function parseCsv(bytes: Uint8Array): Promise<ParsedFile> {
 	const { text, encoding } = decodeText(bytes);
 	if (!text.trim()) throw new ImportFileError('empty');
-	const parser = Readable.from([text]).pipe(csvParser({ delimiter: guessDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false }));
+	const parser = Readable.from([text]).pipe(
+		csvParser({ delimiter: guessDelimiter(text), relax_column_count: true, relax_quotes: true, skip_empty_lines: false })
+	);
 	let mapping: ReturnType<typeof mapHeader> | undefined;
 	const rows: RawRow[] = [];
 	// Excel shows one record per row, line breaks inside quotes included: the record count is the row number.
@@ -185,7 +216,8 @@ function cellText(value: CellValue): string {
 /** A whole zip ends with its central directory; a download cut short does not (checked before unzipping). */
 function hasZipDirectory(bytes: Uint8Array): boolean {
 	const tail = bytes.subarray(Math.max(0, bytes.length - 65_557));
-	for (let i = tail.length - 22; i >= 0; i--) if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) return true;
+	for (let i = tail.length - 22; i >= 0; i--)
+		if (tail[i] === 0x50 && tail[i + 1] === 0x4b && tail[i + 2] === 0x05 && tail[i + 3] === 0x06) return true;
 	return false;
 }
 
@@ -194,7 +226,10 @@ type SheetRow = { number: number; values: CellValue[] };
 /** Rows of the first worksheet, streamed (memory stays flat however long the sheet is). */
 async function* streamedRows(bytes: Uint8Array): AsyncGenerator<SheetRow> {
 	const options = { entries: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit' } as const;
-	const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), options as never);
+	const reader = new ExcelJS.stream.xlsx.WorkbookReader(
+		Readable.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+		options as never
+	);
 	// Only the first worksheet: staff lists have one, and a second sheet is usually notes.
 	for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<SheetRow>>) {
 		yield* sheet;

@@ -10,31 +10,28 @@ export const competency = pgTable('competency', {
 export type Competency = typeof competency.$inferSelect;
 
 /** Synced from content/courses/ at start; the Markdown files stay the source of truth. */
-export const course = pgTable(
-	'course',
-	{
-		id: text('id').primaryKey(),
-		slug: text('slug').notNull().unique(),
-		position: integer('position').notNull().default(0),
-		titleZh: text('title_zh').notNull(),
-		titleEn: text('title_en').notNull(),
-		summaryZh: text('summary_zh').notNull().default(''),
-		summaryEn: text('summary_en').notNull().default(''),
-		hours: numeric('hours', { precision: 5, scale: 1, mode: 'number' }).notNull(),
-		competencies: text('competencies').array().notNull(),
-		level: text('level').notNull(),
-		passScore: integer('pass_score').notNull(),
-		attemptLimit: integer('attempt_limit').notNull(),
-		shuffle: boolean('shuffle').notNull().default(false),
-		draft: boolean('draft').notNull().default(false),
-		/** Still present in content/; removed courses stay for history but leave the catalogue. */
-		present: boolean('present').notNull().default(true),
-		contentVersion: text('content_version').notNull(),
-		lessonCount: integer('lesson_count').notNull().default(0),
-		questionCount: integer('question_count').notNull().default(0),
-		syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow()
-	}
-);
+export const course = pgTable('course', {
+	id: text('id').primaryKey(),
+	slug: text('slug').notNull().unique(),
+	position: integer('position').notNull().default(0),
+	titleZh: text('title_zh').notNull(),
+	titleEn: text('title_en').notNull(),
+	summaryZh: text('summary_zh').notNull().default(''),
+	summaryEn: text('summary_en').notNull().default(''),
+	hours: numeric('hours', { precision: 5, scale: 1, mode: 'number' }).notNull(),
+	competencies: text('competencies').array().notNull(),
+	level: text('level').notNull(),
+	passScore: integer('pass_score').notNull(),
+	attemptLimit: integer('attempt_limit').notNull(),
+	shuffle: boolean('shuffle').notNull().default(false),
+	draft: boolean('draft').notNull().default(false),
+	/** Still present in content/; removed courses stay for history but leave the catalogue. */
+	present: boolean('present').notNull().default(true),
+	contentVersion: text('content_version').notNull(),
+	lessonCount: integer('lesson_count').notNull().default(0),
+	questionCount: integer('question_count').notNull().default(0),
+	syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow()
+});
 export type Course = typeof course.$inferSelect;
 
 export const lesson = pgTable(

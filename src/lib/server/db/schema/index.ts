@@ -4,3 +4,5 @@ export * from './content';
 export * from './learning';
 export * from './insights';
 export * from './rollups';
+export * from './messages';
+export * from './authoring';

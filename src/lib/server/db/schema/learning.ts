@@ -1,17 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	boolean,
-	date,
-	index,
-	integer,
-	jsonb,
-	numeric,
-	pgTable,
-	primaryKey,
-	text,
-	timestamp,
-	uniqueIndex
-} from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { course } from './content';
 import { department, user } from './org';
 
@@ -76,7 +64,9 @@ export const quizAttempt = pgTable(
 	(t) => [
 		uniqueIndex('quiz_attempt_user_course_no_key').on(t.userId, t.courseId, t.attemptNo),
 		// At most one open attempt per learner and course: a double click cannot start two.
-		uniqueIndex('quiz_attempt_open_key').on(t.userId, t.courseId).where(sql`${t.submittedAt} is null`),
+		uniqueIndex('quiz_attempt_open_key')
+			.on(t.userId, t.courseId)
+			.where(sql`${t.submittedAt} is null`),
 		index('quiz_attempt_course_idx').on(t.courseId)
 	]
 );
@@ -107,7 +97,9 @@ export const attemptAnswer = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.attemptId, t.questionId] }),
 		index('attempt_answer_question_idx').on(t.courseId, t.questionId),
-		index('attempt_answer_first_idx').on(t.userId, t.competencyId).where(sql`${t.attemptNo} = 1`)
+		index('attempt_answer_first_idx')
+			.on(t.userId, t.competencyId)
+			.where(sql`${t.attemptNo} = 1`)
 	]
 );
 export type AttemptAnswer = typeof attemptAnswer.$inferSelect;
@@ -160,8 +152,20 @@ export const assignment = pgTable(
 			.notNull()
 			.references(() => department.id),
 		dueDate: date('due_date', { mode: 'string' }).notNull(),
-		recurrence: text('recurrence', { enum: ['none', 'yearly'] }).notNull().default('none'),
+		recurrence: text('recurrence', { enum: ['none', 'yearly'] })
+			.notNull()
+			.default('none'),
 		required: boolean('required').notNull().default(true),
+		/**
+		 * Relative due date: due this many days after the person joined the department or the assignment was
+		 * made, whichever is later (then `due_date` is the date for people already there). Null: `due_date` for all.
+		 */
+		dueDays: integer('due_days'),
+		/** Reminders go out this many days before each person's due date. */
+		reminderOffsets: integer('reminder_offsets')
+			.array()
+			.notNull()
+			.default(sql`'{14,3}'::int[]`),
 		createdBy: integer('created_by').references(() => user.id),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-	boolean,
-	index,
-	integer,
-	jsonb,
-	pgTable,
-	text,
-	timestamp,
-	uniqueIndex,
-	type AnyPgColumn
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /**
  * Departments form a tree. `path` is the materialised path of ids (`/1/7/23/`), so a subtree is one
@@ -38,7 +28,8 @@ export const department = pgTable(
 );
 export type Department = typeof department.$inferSelect;
 
-export const ROLES = ['learner', 'trainer', 'hr', 'admin'] as const;
+/** `reviewer`: a trainer who may publish courses others wrote (authoring). */
+export const ROLES = ['learner', 'trainer', 'hr', 'admin', 'reviewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const user = pgTable(
@@ -52,14 +43,21 @@ export const user = pgTable(
 		departmentId: integer('department_id')
 			.notNull()
 			.references(() => department.id),
-		roles: text('roles').array().notNull().default(sql`'{learner}'::text[]`),
+		roles: text('roles')
+			.array()
+			.notNull()
+			.default(sql`'{learner}'::text[]`),
 		/** Root of what an HR user may see; defaults to their own department. */
 		hrScopeId: integer('hr_scope_id').references(() => department.id),
-		status: text('status', { enum: ['active', 'pending', 'inactive'] }).notNull().default('active'),
+		status: text('status', { enum: ['active', 'pending', 'inactive'] })
+			.notNull()
+			.default('active'),
 		passwordHash: text('password_hash'),
 		locale: text('locale', { enum: ['zh-CN', 'en'] }),
 		/** Set on accounts made by the scale generator, so it can refuse to touch real data. */
 		generated: boolean('generated').notNull().default(false),
+		/** When the person joined their current department (set by a trigger when department_id changes): relative due dates count from it. */
+		departmentJoinedAt: timestamp('department_joined_at', { withTimezone: true }).notNull().defaultNow(),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
@@ -86,11 +84,32 @@ export const session = pgTable(
 			.references(() => user.id, { onDelete: 'cascade' }),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
-		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		/** After a government sign-in: the provider's ID token, sent back as `id_token_hint` at sign-out. */
+		idToken: text('id_token')
 	},
 	(t) => [index('session_user_idx').on(t.userId)]
 );
 export type Session = typeof session.$inferSelect;
+
+/**
+ * A government sign-in in flight (between /login/oidc and the provider's callback): the browser holds
+ * only the id in a short-lived cookie; state, nonce and PKCE verifier stay here, used once, so any app
+ * server can finish what another started.
+ */
+export const oidcLogin = pgTable(
+	'oidc_login',
+	{
+		id: text('id').primaryKey(),
+		state: text('state').notNull(),
+		nonce: text('nonce').notNull(),
+		codeVerifier: text('code_verifier').notNull(),
+		redirectTo: text('redirect_to').notNull().default('/'),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull()
+	},
+	(t) => [index('oidc_login_expires_idx').on(t.expiresAt)]
+);
 
 /** One-time links where an imported or reset account sets its password. */
 export const activationToken = pgTable(
@@ -125,14 +144,19 @@ export const importBatch = pgTable(
 		fileSize: integer('file_size').notNull(),
 		format: text('format', { enum: ['csv', 'xlsx'] }).notNull(),
 		encoding: text('encoding'),
-		status: text('status', { enum: ['preview', 'applied'] }).notNull().default('preview'),
+		status: text('status', { enum: ['preview', 'applied'] })
+			.notNull()
+			.default('preview'),
 		totalRows: integer('total_rows').notNull().default(0),
 		toCreate: integer('to_create').notNull().default(0),
 		toUpdate: integer('to_update').notNull().default(0),
 		unchanged: integer('unchanged').notNull().default(0),
 		errorCount: integer('error_count').notNull().default(0),
 		rows: jsonb('rows').$type<unknown[]>(),
-		errors: jsonb('errors').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+		errors: jsonb('errors')
+			.$type<unknown[]>()
+			.notNull()
+			.default(sql`'[]'::jsonb`),
 		/** The first few accounts to create and changes to make, for the admin to look over. */
 		sample: jsonb('sample').$type<unknown>(),
 		appliedAt: timestamp('applied_at', { withTimezone: true }),

@@ -14,7 +14,11 @@ const filters = z.object({
 	from: day.optional().catch(undefined),
 	to: day.optional().catch(undefined),
 	q: z.string().trim().max(100).optional().catch(undefined),
-	target: z.string().regex(/^[a-z_]{1,40}:[\w.@-]{1,80}$/).optional().catch(undefined),
+	target: z
+		.string()
+		.regex(/^[a-z_]{1,40}:[\w.@-]{1,80}$/)
+		.optional()
+		.catch(undefined),
 	page: z.coerce.number().int().positive().max(100_000).optional().catch(undefined)
 });
 
@@ -22,6 +26,13 @@ export const load: PageServerLoad = async ({ url }) => {
 	requireRole('admin');
 	const f = filters.parse(Object.fromEntries(url.searchParams));
 	const target = f.target ? { type: f.target.slice(0, f.target.indexOf(':')), id: f.target.slice(f.target.indexOf(':') + 1) } : undefined;
-	const [result, actions] = await Promise.all([auditLog.search({ ...f, action: f.action || undefined, actor: f.actor || undefined, q: f.q || undefined, target }), auditLog.actions()]);
-	return { ...result, actions, filters: { action: f.action ?? '', actor: f.actor ?? '', from: f.from ?? '', to: f.to ?? '', q: f.q ?? '', target: f.target ?? '' } };
+	const [result, actions] = await Promise.all([
+		auditLog.search({ ...f, action: f.action || undefined, actor: f.actor || undefined, q: f.q || undefined, target }),
+		auditLog.actions()
+	]);
+	return {
+		...result,
+		actions,
+		filters: { action: f.action ?? '', actor: f.actor ?? '', from: f.from ?? '', to: f.to ?? '', q: f.q ?? '', target: f.target ?? '' }
+	};
 };

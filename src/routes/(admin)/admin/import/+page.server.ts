@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guards';
 import * as staffImport from '$lib/server/admin/import';
+import { refuse } from '$lib/server/route-errors';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async () => {
@@ -22,10 +23,12 @@ export const actions: Actions = {
 		if (file.size > staffImport.MAX_FILE_BYTES) return fail(413, { error: 'too_large' as const, detail: '' });
 		let id: number;
 		try {
-			id = await staffImport.preview(new Uint8Array(await file.arrayBuffer()), file.name || 'upload', { id: admin.id, username: admin.username });
+			id = await staffImport.preview(new Uint8Array(await file.arrayBuffer()), file.name || 'upload', {
+				id: admin.id,
+				username: admin.username
+			});
 		} catch (e) {
-			if (e instanceof staffImport.ImportFileError) return fail(400, { error: e.code, detail: e.detail, fileName: file.name });
-			throw e;
+			return refuse(e, staffImport.ImportFileError, (err) => ({ error: err.code, detail: err.detail, fileName: file.name }));
 		}
 		redirect(303, `/admin/import/${id}`);
 	}

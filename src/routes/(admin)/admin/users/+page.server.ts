@@ -21,5 +21,9 @@ export const load: PageServerLoad = async ({ url }) => {
 		users.search({ q: f.q, departmentId: f.department, subtree: f.subtree === '1', status: f.status, role: f.role, page: f.page }),
 		departments.options()
 	]);
-	return { ...result, filters: { q: f.q ?? '', department: f.department ?? null, subtree: f.subtree === '1', status: f.status ?? '', role: f.role ?? '' }, options };
+	return {
+		...result,
+		filters: { q: f.q ?? '', department: f.department ?? null, subtree: f.subtree === '1', status: f.status ?? '', role: f.role ?? '' },
+		options
+	};
 };

@@ -13,12 +13,12 @@ export const profileForm = z.object({
 });
 
 export const newUserForm = profileForm.extend({
-	username: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/)
+	username: z
+		.string()
+		.trim()
+		.min(1)
+		.max(64)
+		.regex(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/)
 });
 
 export const rolesField = z.array(z.enum(ROLES));
-
-/** The link shown once after it is issued (never stored, never shown again). */
-export function linkFor(origin: string, token: string): string {
-	return `${origin}/activate/${token}`;
-}

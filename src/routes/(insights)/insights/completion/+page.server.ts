@@ -1,11 +1,12 @@
 import { requireScope } from '$lib/server/auth/guards';
 import * as insights from '$lib/server/insights';
+import { answer } from '$lib/server/route-errors';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url }) => {
 	const user = requireScope();
-	const ctx = await insights.context(user.scope, url, getLocale());
+	const ctx = await answer(() => insights.context(user.scope, url, getLocale()));
 	const [matrix, options] = await Promise.all([insights.completionMatrix(ctx, insights.parseExpand(url)), insights.filterOptions(ctx)]);
 	return { matrix, options, root: ctx.root };
 };

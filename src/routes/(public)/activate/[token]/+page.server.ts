@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import * as activation from '$lib/server/admin/activation';
+import { localeCookie } from '$lib/server/auth/cookies';
 import { sessionCookie } from '$lib/server/auth/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,7 +10,9 @@ export const load: PageServerLoad = async ({ params, setHeaders }) => {
 	// same-origin: the token never leaves in a Referer, while our own forms keep their Origin (CSRF check).
 	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'same-origin' });
 	const state = await activation.check(params.token);
-	return state.status === 'valid' ? { state: { status: 'valid' as const, username: state.username, displayName: state.displayName, expiresAt: state.expiresAt } } : { state };
+	return state.status === 'valid'
+		? { state: { status: 'valid' as const, username: state.username, displayName: state.displayName, expiresAt: state.expiresAt } }
+		: { state };
 };
 
 const form = z.object({ password: z.string().max(1024), confirm: z.string().max(1024) });
@@ -24,7 +27,7 @@ export const actions: Actions = {
 		if (locals.session) locals.session = null;
 		const { name, options } = sessionCookie();
 		cookies.set(name, result.session.token, { ...options, expires: result.session.expiresAt });
-		if (result.locale) cookies.set('govlearn_locale', result.locale, { path: '/', httpOnly: false, sameSite: 'lax', secure: options.secure, maxAge: 60 * 60 * 24 * 400 });
+		if (result.locale) cookies.set(...localeCookie(result.locale));
 		redirect(303, '/me?welcome=1');
 	}
 };

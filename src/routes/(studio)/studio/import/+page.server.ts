@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireRole } from '$lib/server/auth/guards';
-import * as gift from '$lib/server/gift';
+import * as gift from '$lib/server/quiz/gift';
 import * as studio from '$lib/server/studio';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,19 +13,32 @@ export const load: PageServerLoad = async () => {
 const options = z.object({
 	lang: z.enum(['auto', 'zh-CN', 'en']).default('auto'),
 	competency: z.union([z.literal(''), z.string().regex(/^[a-z0-9][a-z0-9-]*$/)]).default(''),
-	prefix: z.union([z.literal(''), z.string().regex(/^[a-z0-9][a-z0-9-]*$/).max(40)]).default('')
+	prefix: z
+		.union([
+			z.literal(''),
+			z
+				.string()
+				.regex(/^[a-z0-9][a-z0-9-]*$/)
+				.max(40)
+		])
+		.default('')
 });
 
 export const actions: Actions = {
 	default: async ({ request }) => {
 		requireRole('trainer', 'admin');
 		const form = await request.formData();
-		const values = { lang: String(form.get('lang') ?? 'auto'), competency: String(form.get('competency') ?? ''), prefix: String(form.get('prefix') ?? '') };
+		const values = {
+			lang: String(form.get('lang') ?? 'auto'),
+			competency: String(form.get('competency') ?? ''),
+			prefix: String(form.get('prefix') ?? '')
+		};
 		const parsedOptions = options.safeParse(values);
 		if (!parsedOptions.success) return fail(400, { error: { kind: 'options' as const, detail: '' }, values });
 		const file = form.get('file');
 		if (!(file instanceof File) || file.size === 0) return fail(400, { error: { kind: 'missing' as const, detail: '' }, values });
-		if (file.size > gift.GIFT_MAX_BYTES) return fail(400, { error: { kind: 'too-large' as const, detail: `${Math.ceil(file.size / 1024)}` }, values });
+		if (file.size > gift.GIFT_MAX_BYTES)
+			return fail(400, { error: { kind: 'too-large' as const, detail: `${Math.ceil(file.size / 1024)}` }, values });
 		let text: string;
 		try {
 			text = gift.decodeGift(new Uint8Array(await file.arrayBuffer()));

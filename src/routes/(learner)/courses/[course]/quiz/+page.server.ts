@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireUser } from '$lib/server/auth/guards';
 import * as learning from '$lib/server/learning';
+import * as quiz from '$lib/server/quiz';
 import { formatter } from '$lib/format';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Actions, PageServerLoad } from './$types';
@@ -15,13 +16,13 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const course = learning.publishedCourse(params.course);
 	if (!course) error(404, 'not found');
 	const locale = getLocale();
-	const view = await learning.quizView(user.id, course, locale);
+	const view = await quiz.quizView(user.id, course, locale);
 	const history = view.history.map((h) => ({ ...h, date: h.submittedAt ? formatter(locale).date(h.submittedAt) : '' }));
 	const requested = url.searchParams.get('attempt');
 	if (requested === null) return { ...view, history, result: null };
 	const id = attemptId.safeParse(requested);
 	// Someone else's attempt, an open one or a made-up number: all simply do not exist here.
-	const result = id.success ? await learning.attemptResult(user.id, course, id.data, locale) : undefined;
+	const result = id.success ? await quiz.attemptResult(user.id, course, id.data, locale) : undefined;
 	if (!result) error(404, 'not found');
 	return { ...view, history, open: null, result: { ...result, date: formatter(locale).date(result.submittedAt) } };
 };
@@ -32,7 +33,7 @@ export const actions: Actions = {
 		const user = requireUser();
 		const course = learning.publishedCourse(params.course);
 		if (!course) error(404, 'not found');
-		const started = await learning.startAttempt(user.id, course, getLocale());
+		const started = await quiz.startAttempt(user.id, course, getLocale());
 		if (!started.ok) return fail(400, { message: started.reason });
 		redirect(303, `/courses/${course.slug}/quiz`);
 	},
@@ -56,7 +57,9 @@ export const actions: Actions = {
 			(echo[name] ??= []).push(value);
 		}
 		if (!id.success) return fail(400, { message: 'invalid' as const, values: echo });
-		const result = await learning.submitAttempt(user.id, course, id.data, values, getLocale(), new Date(), { requireAll: form.get('allowBlank') !== '1' });
+		const result = await quiz.submitAttempt(user.id, course, id.data, values, getLocale(), new Date(), {
+			requireAll: form.get('allowBlank') !== '1'
+		});
 		if (result.status === 'not-found') error(404, 'not found');
 		if (result.status === 'invalid') return fail(400, { message: 'invalid' as const, question: result.question, values: echo });
 		if (result.status === 'incomplete') return fail(400, { message: 'incomplete' as const, questions: result.questions, values: echo });

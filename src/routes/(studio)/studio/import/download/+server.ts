@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { requireRole } from '$lib/server/auth/guards';
-import * as gift from '$lib/server/gift';
+import * as gift from '$lib/server/quiz/gift';
 import * as studio from '$lib/server/studio';
 import type { RequestHandler } from './$types';
 

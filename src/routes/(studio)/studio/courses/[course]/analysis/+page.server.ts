@@ -9,5 +9,9 @@ export const load: PageServerLoad = async ({ params, url }) => {
 	const course = studio.findStudioCourse(params.course);
 	if (!course) error(404, 'not found');
 	const lang = studio.previewLocale(url.searchParams.get('lang'), getLocale());
-	return { lang, course: { slug: course.slug, title: course.title[lang], draft: course.draft }, analysis: await studio.analysisView(course, lang) };
+	return {
+		lang,
+		course: { slug: course.slug, title: course.title[lang], draft: course.draft },
+		analysis: await studio.analysisView(course, lang)
+	};
 };

@@ -8,7 +8,14 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ params }) => {
 	requireRole('trainer', 'admin');
 	const course = studio.findStudioCourse(params.course);
-	const svg = course && courseImage(course, params.name);
-	if (!svg) error(404, 'not found');
-	return new Response(svg, { headers: { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'private, max-age=300', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+	const image = course && courseImage(course, params.name);
+	if (!image) error(404, 'not found');
+	return new Response(image.body as BodyInit, {
+		headers: {
+			'content-type': image.contentType,
+			'x-content-type-options': 'nosniff',
+			'cache-control': 'private, max-age=300',
+			'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'"
+		}
+	});
 };
