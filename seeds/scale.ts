@@ -339,6 +339,7 @@ async function generate(tx: ScaleDb, library: Library, courses: CourseDef[], ctx
 	const special: [string, string, Dept, string[], number | null][] = [
 		['admin', '系统管理员', office, ['admin', 'learner'], null],
 		['trainer', '周培训', office, ['trainer', 'learner'], null],
+		['reviewer', '郑审核', office, ['trainer', 'reviewer', 'learner'], null],
 		...hr.map((u, i): [string, string, Dept, string[], number | null] => [u, `省人事${i + 1}`, root, ['hr', 'learner'], root.id]),
 		...hrDistrict.map((u, i): [string, string, Dept, string[], number | null] => [
 			u,

@@ -15,6 +15,7 @@ import { createSessions, dropSessions, learners, prepareSubmissions, userIds } f
 import { load, percentile, type LoadResult } from './load';
 import { AppServer, ensureBuild, sampled } from './server';
 import { runEmbedded } from './embedded';
+import { runPublish } from './publish';
 import { runReminders } from './reminders';
 import { printTable, type Row } from './report';
 import { port } from '../helpers/ports';
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
 		only: { type: 'string' },
 		duration: { type: 'string', default: '10' },
 		'small-url': { type: 'string' },
+		'publish-rounds': { type: 'string', default: '5' },
 		'skip-queries': { type: 'boolean', default: false },
 		// How the app server is started, as production should run it (README: Performance): the old-space
 		// cap keeps V8 from growing the heap far beyond the live data under load (RSS), the larger young
@@ -43,6 +45,7 @@ const PORTS = {
 	app: port(4280),
 	bare: port(4281),
 	stats: port(4282),
+	second: port(4283),
 	embedded: port(4284),
 	reminders: Number(process.env.BENCH_REMINDERS_PORT ?? port(4285))
 };
@@ -125,6 +128,21 @@ async function main() {
 		});
 		try {
 			await runLoad(server, big, library, rows, signInUsers);
+			if (wanted('publish')) {
+				log('second app server starting (publish)…');
+				const second = await AppServer.start({
+					port: PORTS.second,
+					env: { DATABASE_URL: bigUrl, SEED_DEMO: 'false', GOVLEARN_QUIET_LOG: '1' },
+					nodeArgs
+				});
+				try {
+					rows.push(
+						...(await runPublish({ sql: big, databaseUrl: bigUrl, a: server, b: second, rounds: Number(args['publish-rounds']), log }))
+					);
+				} finally {
+					await second.stop();
+				}
+			}
 			const memory = server.memory();
 			rows.push({
 				name: 'server peak RSS (VmHWM), whole run',
