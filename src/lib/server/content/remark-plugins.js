@@ -54,15 +54,7 @@ export function calloutsPlugin() {
  */
 function svgSize(file) {
 	if (!file.endsWith('.svg') || !existsSync(file)) return undefined;
-	const root = /<svg\b[^>]*>/.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
-	const attr = (/** @type {string} */ name) => /** @type {RegExpExecArray | null} */ (new RegExp(`\\s${name}="([^"]*)"`).exec(root))?.[1];
-	let width = Number.parseFloat(attr('width') ?? '');
-	let height = Number.parseFloat(attr('height') ?? '');
-	if (!(width > 0 && height > 0)) {
-		const box = (attr('viewBox') ?? '').trim().split(/[\s,]+/).map(Number);
-		[width, height] = [box[2], box[3]];
-	}
-	return width > 0 && height > 0 ? { width: Math.round(width), height: Math.round(height) } : undefined;
+	return svgTextSize(readFileSync(file, 'utf8'));
 }
 
 /**
