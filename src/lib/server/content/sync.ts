@@ -1,4 +1,5 @@
-import { eq, notInArray, sql } from 'drizzle-orm';
+import { eq, getTableColumns, notInArray, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import { schema, type Database } from '../db';
 import { DomainError } from '../errors';
 import { formatError } from './frontmatter';
@@ -19,6 +20,18 @@ export function assertPublishable(library: Library): void {
 	if (all.length) throw new ContentError(`Content errors (fix them or mark the course draft: true):\n${all.map(formatError).join('\n')}`);
 }
 
+/** The first of each key: a broken draft may repeat an id, and one upsert cannot write a row twice. */
+function unique<T>(items: T[], key: (item: T) => string): T[] {
+	const seen = new Set<string>();
+	return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
+}
+
+/** `set` of a multi-row upsert: each column takes the value of its own row (`excluded.column`). */
+function excluded<T extends PgTable>(table: T, keys: string[]): Record<string, SQL> {
+	const columns = getTableColumns(table);
+	return Object.fromEntries(keys.map((key) => [key, sql.raw(`excluded."${columns[key].name}"`)]));
+}
+
 /**
  * Writes course metadata and the question bank to the database. Idempotent: unchanged content
  * (same version) is a single read. Courses, lessons and questions that left the files are kept
@@ -28,14 +41,31 @@ export async function syncContent(db: Database, library: Library): Promise<boole
 	const [state] = await db.select().from(schema.contentState).where(eq(schema.contentState.id, 1));
 	if (state?.version === library.version) return false;
 	await db.transaction(async (tx) => {
-		for (const [position, c] of library.competencies.entries()) {
+		const competencyRows = library.competencies.map((c, position) => ({ id: c.id, nameZh: c.name['zh-CN'], nameEn: c.name.en, position }));
+		if (competencyRows.length)
 			await tx
 				.insert(schema.competency)
-				.values({ id: c.id, nameZh: c.name['zh-CN'], nameEn: c.name.en, position })
-				.onConflictDoUpdate({ target: schema.competency.id, set: { nameZh: c.name['zh-CN'], nameEn: c.name.en, position } });
-		}
+				.values(competencyRows)
+				.onConflictDoUpdate({ target: schema.competency.id, set: excluded(schema.competency, ['nameZh', 'nameEn', 'position']) });
 		const usable = library.courses.filter((c) => c.errors.length === 0 || c.draft);
+		// A publish changes one course: the others, stored as they are, are not written again.
+		const stored = new Map(
+			(
+				await tx
+					.select({
+						id: schema.course.id,
+						version: schema.course.contentVersion,
+						position: schema.course.position,
+						draft: schema.course.draft,
+						present: schema.course.present
+					})
+					.from(schema.course)
+			).map((r) => [r.id, r])
+		);
 		for (const c of usable) {
+			const was = stored.get(c.id);
+			const draft = c.draft || c.errors.length > 0;
+			if (was && was.present && was.version === c.version && was.position === c.position && was.draft === draft) continue;
 			const questions = c.quiz['zh-CN'] ?? c.quiz.en ?? [];
 			const row = {
 				id: c.id,
@@ -51,7 +81,7 @@ export async function syncContent(db: Database, library: Library): Promise<boole
 				passScore: c.passScore,
 				attemptLimit: c.attemptLimit,
 				shuffle: c.shuffle,
-				draft: c.draft || c.errors.length > 0,
+				draft,
 				present: true,
 				contentVersion: c.version,
 				lessonCount: c.lessons.filter((l) => !l.draft).length,
@@ -60,15 +90,19 @@ export async function syncContent(db: Database, library: Library): Promise<boole
 			};
 			await tx.insert(schema.course).values(row).onConflictDoUpdate({ target: schema.course.id, set: row });
 			await tx.update(schema.lesson).set({ present: false }).where(eq(schema.lesson.courseId, c.id));
-			for (const l of c.lessons) {
-				const lessonRow = { courseId: c.id, slug: l.slug, position: l.position, titleZh: l.title['zh-CN'], titleEn: l.title.en, minutes: l.minutes, draft: l.draft, present: true };
-				await tx.insert(schema.lesson).values(lessonRow).onConflictDoUpdate({ target: [schema.lesson.courseId, schema.lesson.slug], set: lessonRow });
-			}
+			const lessonRows = unique(c.lessons, (l) => l.slug).map((l) => ({ courseId: c.id, slug: l.slug, position: l.position, titleZh: l.title['zh-CN'], titleEn: l.title.en, minutes: l.minutes, draft: l.draft, present: true }));
+			if (lessonRows.length)
+				await tx
+					.insert(schema.lesson)
+					.values(lessonRows)
+					.onConflictDoUpdate({ target: [schema.lesson.courseId, schema.lesson.slug], set: excluded(schema.lesson, Object.keys(lessonRows[0])) });
 			await tx.update(schema.question).set({ present: false }).where(eq(schema.question.courseId, c.id));
-			for (const [position, q] of questions.entries()) {
-				const qRow = { courseId: c.id, id: q.id, position, type: q.type, competencyId: q.competency, points: 1, optionCount: q.options.length, keyHash: keyHash(q), present: true };
-				await tx.insert(schema.question).values(qRow).onConflictDoUpdate({ target: [schema.question.courseId, schema.question.id], set: qRow });
-			}
+			const questionRows = unique(questions, (q) => q.id).map((q, position) => ({ courseId: c.id, id: q.id, position, type: q.type, competencyId: q.competency, points: 1, optionCount: q.options.length, keyHash: keyHash(q), present: true }));
+			if (questionRows.length)
+				await tx
+					.insert(schema.question)
+					.values(questionRows)
+					.onConflictDoUpdate({ target: [schema.question.courseId, schema.question.id], set: excluded(schema.question, Object.keys(questionRows[0])) });
 		}
 		const ids = usable.map((c) => c.id);
 		await tx
