@@ -1,5 +1,6 @@
 // The trainer studio: what the course files say (status, errors, previews with keys) and how the
 // questions perform. Drafts and broken courses included: this is where they are seen before learners.
+import { questionTextChanges } from '../quiz/text-changes';
 import { formatError } from '../content/frontmatter';
 import { inlineHtml, lessonHtml, library, markdownHtml, type CourseDef, type Locale } from '../content/index';
 import { LOCALES } from '../content/library';
@@ -165,6 +166,8 @@ function studioImages(course: CourseDef, html: string): string {
 /** Item analysis shaped for the page: each question rendered, with its figures per population. */
 export async function analysisView(course: CourseDef, locale: Locale) {
 	const items = await itemAnalysis(course, locale);
+	const quizFile = Object.entries(course.sources).find(([name]) => name.endsWith(`quiz.${locale}.md`))?.[1] ?? '';
+	const changed = await questionTextChanges(course.id, locale, quizFile);
 	return {
 		populations: POPULATIONS,
 		thresholds: { minAttempts: MIN_FLAG_ATTEMPTS, languageMin: LANGUAGE_MIN, languageGap: LANGUAGE_GAP },
@@ -199,7 +202,9 @@ export async function analysisView(course: CourseDef, locale: Locale) {
 				}
 			>,
 			typed: item.stats.all.typed,
-			flags: item.flags
+			flags: item.flags,
+			/** Revisions learners answered in which this question's text read otherwise (figures pool them). */
+			textChangedSince: changed.get(item.question.id) ?? []
 		}))
 	};
 }
