@@ -2,6 +2,9 @@
 // waits for a reviewer (a trainer with the reviewer role) who publishes it or sends it back with a comment.
 // Nobody approves their own change; a draft with errors cannot be submitted. A published revision never
 // changes again: a rollback publishes a copy of an old one. Every step is in the audit log.
+// Over 400 lines: every step a trainer or reviewer takes on a revision (edit, check, submit, review,
+// publish, roll back, images, GIFT) shares the same guards and states, kept in one reading order;
+// files in and out are in ./files.ts, images in ./images.ts, forms in ./forms.ts.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { stringify as toYaml } from 'yaml';
 import { audit } from '../audit';
