@@ -54,6 +54,7 @@ export async function syncContent(db: Database, library: Library): Promise<boole
 				await tx
 					.select({
 						id: schema.course.id,
+						slug: schema.course.slug,
 						version: schema.course.contentVersion,
 						position: schema.course.position,
 						draft: schema.course.draft,
@@ -65,7 +66,8 @@ export async function syncContent(db: Database, library: Library): Promise<boole
 		for (const c of usable) {
 			const was = stored.get(c.id);
 			const draft = c.draft || c.errors.length > 0;
-			if (was && was.present && was.version === c.version && was.position === c.position && was.draft === draft) continue;
+			// The folder (slug, position) lives beside the files, not in their version: compare it too.
+			if (was?.present && was.version === c.version && was.slug === c.slug && was.position === c.position && was.draft === draft) continue;
 			const questions = c.quiz['zh-CN'] ?? c.quiz.en ?? [];
 			const row = {
 				id: c.id,
